@@ -1,0 +1,53 @@
+"""Errors raised by the library. Each one names the file (and line) it is about."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+# Documented exit codes of the command-line interface.
+EXIT_OK = 0
+EXIT_ERROR = 1  # bad input, failed gate, failed operation
+EXIT_USAGE = 2  # bad command-line usage or configuration
+
+
+class L10nError(Exception):
+    """An error a user can act on: it carries the file and, when known, the line."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str, path: str | Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        # One line, always: the CLI prints this as is.
+        return (where + self.message).replace("\n", " ")
+
+
+class ConfigError(L10nError):
+    """The workspace configuration is missing or invalid."""
+
+    exit_code = EXIT_USAGE
+
+
+class HtmlError(L10nError):
+    """An article cannot be read, decoded or parsed."""
+
+
+class CatalogError(L10nError):
+    """A PO or POT file cannot be read or is invalid."""
+
+
+class LocaleError(L10nError):
+    """A locale code is unknown to Babel."""
+
+    exit_code = EXIT_USAGE
+
+
+class WorkspaceBusyError(L10nError):
+    """Another l10n command is writing to the workspace."""

@@ -1,0 +1,165 @@
+"""The data model: plain values, no I/O, no parsers.
+
+A `Segment` is one translatable unit of an article: a block of text whose inline
+markup is written as numbered placeholders (``Read <a1>the <em2>full</em2> report</a1>``),
+or the value of a translatable attribute.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# <a1>, </a1>, <br2/>: a tag name, a number, nothing else. Attributes never appear.
+PLACEHOLDER_RE = re.compile(r"<(/?)([a-z]+(?:-[a-z]+)*)(\d+)(/?)>")
+_ESCAPABLE_AMP_RE = re.compile(r"&(?=lt;|amp;)")
+_UNESCAPE_RE = re.compile(r"&(lt|amp);")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit of an article."""
+
+    msgid: str
+    context: str | None  # msgctxt: None for text blocks, the attribute name for attributes
+    element: str  # what it is, for translators: "p", "h2", "img@alt", "meta[og:title]"
+    line: int  # line of the source document
+    notes: tuple[str, ...] = ()  # what opaque placeholders stand for
+
+    @property
+    def key(self) -> tuple[str | None, str]:
+        return (self.context, self.msgid)
+
+
+@dataclass(frozen=True)
+class Token:
+    """A piece of a segment's text: plain text, or a placeholder tag."""
+
+    kind: str  # "text", "open", "close", "empty"
+    value: str  # the text, or the placeholder name such as "a1"
+
+
+@dataclass
+class MergeWarning:
+    """A translation that could not be used; the source text was kept instead."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return where + self.message
+
+
+@dataclass
+class ArticleResult:
+    """What one pipeline step did to one article (and locale)."""
+
+    slug: str
+    lang: str | None = None
+    path: str | None = None
+    changed: bool = False
+    skipped: str | None = None  # reason, when the article was not processed
+    warnings: list[MergeWarning] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def escape_text(text: str) -> str:
+    """Write literal text so that it cannot be mistaken for a placeholder.
+
+    Only text that looks like a placeholder (or like one of the two escapes) is
+    touched, so ordinary text such as ``AT&T`` or ``a < b`` stays readable.
+    """
+    text = _ESCAPABLE_AMP_RE.sub("&amp;", text)
+    return PLACEHOLDER_RE.sub(lambda m: "&lt;" + m.group(0)[1:], text)
+
+
+def unescape_text(text: str) -> str:
+    return _UNESCAPE_RE.sub(lambda m: "<" if m.group(1) == "lt" else "&", text)
+
+
+def tokenize(message: str) -> list[Token]:
+    """Split a msgid or msgstr into text and placeholder tokens."""
+    tokens: list[Token] = []
+    pos = 0
+    for m in PLACEHOLDER_RE.finditer(message):
+        if m.start() > pos:
+            tokens.append(Token("text", unescape_text(message[pos : m.start()])))
+        closing, name, number, empty = m.groups()
+        if closing and empty:
+            # "</a1/>" is no placeholder; keep it as text so it is escaped on output.
+            tokens.append(Token("text", m.group(0)))
+        else:
+            kind = "close" if closing else ("empty" if empty else "open")
+            tokens.append(Token(kind, f"{name}{number}"))
+        pos = m.end()
+    if pos < len(message):
+        tokens.append(Token("text", unescape_text(message[pos:])))
+    return tokens
+
+
+def placeholder_signature(message: str) -> tuple[tuple[str, str], ...]:
+    """The sorted placeholders of a message, used to compare source and translation."""
+    return tuple(sorted((t.kind, t.value) for t in tokenize(message) if t.kind != "text"))
+
+
+def placeholder_problems(source: str, translation: str) -> list[str]:
+    """Why a translation's placeholders do not fit its source; empty when they do."""
+    problems: list[str] = []
+    src = placeholder_signature(source)
+    dst = placeholder_signature(translation)
+    if src != dst:
+        src_names = {f"{k}:{v}" for k, v in src}
+        dst_names = {f"{k}:{v}" for k, v in dst}
+        missing = sorted(_show(x) for x in src_names - dst_names)
+        extra = sorted(_show(x) for x in dst_names - src_names)
+        if missing:
+            problems.append("missing placeholder " + ", ".join(missing))
+        if extra:
+            problems.append("unknown placeholder " + ", ".join(extra))
+        if not missing and not extra:
+            problems.append("placeholder used more than once")
+        return problems
+    stack: list[str] = []
+    for tok in tokenize(translation):
+        if tok.kind == "open":
+            stack.append(tok.value)
+        elif tok.kind == "close":
+            if not stack or stack[-1] != tok.value:
+                problems.append(f"placeholder </{tok.value}> closes out of order")
+                return problems
+            stack.pop()
+    if stack:
+        problems.append(f"placeholder <{stack[-1]}> is not closed")
+    return problems
+
+
+def _show(item: str) -> str:
+    kind, name = item.split(":", 1)
+    return {"open": f"<{name}>", "close": f"</{name}>", "empty": f"<{name}/>"}[kind]
+
+
+def count_words(message: str) -> int:
+    """Words of a message's text, placeholders excluded (CJK counted per character)."""
+    words = 0
+    for tok in tokenize(message):
+        if tok.kind != "text":
+            continue
+        for chunk in tok.value.split():
+            cjk = sum(1 for ch in chunk if _is_cjk(ch))
+            rest = "".join(ch for ch in chunk if not _is_cjk(ch))
+            words += cjk + (1 if any(ch.isalnum() for ch in rest) else 0)
+    return words
+
+
+def _is_cjk(ch: str) -> bool:
+    code = ord(ch)
+    return (
+        0x3040 <= code <= 0x30FF  # kana
+        or 0x3400 <= code <= 0x9FFF  # CJK ideographs
+        or 0xAC00 <= code <= 0xD7AF  # hangul
+        or 0xF900 <= code <= 0xFAFF
+    )

@@ -1,0 +1,668 @@
+"""HTML -> segments, and segments -> localized HTML. This module owns lxml.
+
+Extraction and merge walk the document with the same code (`_walk`), so a
+segment found at extract time is found again, in the same place, at merge time:
+the localized page is always rebuilt from the original HTML.
+
+A container's content (its text, children and their tails) is cut into *runs* at
+every block-level child. A run that holds translatable text is a segment. Inline
+elements inside a run become numbered placeholders; elements whose content is not
+translated (code, images, translate="no", ...) become empty placeholders
+(``<code3/>``) and are copied from the source as they are.
+"""
+
+from __future__ import annotations
+
+import codecs
+import copy
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from .errors import HtmlError
+from .model import (
+    MergeWarning,
+    Segment,
+    Token,
+    escape_text,
+    placeholder_problems,
+    tokenize,
+    unescape_text,
+)
+
+# Elements that flow inside a line of text.
+INLINE_TAGS = frozenset({
+    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del",
+    "dfn", "em", "font", "i", "img", "input", "ins", "kbd", "mark", "meter", "output",
+    "progress", "q", "rp", "rt", "ruby", "s", "samp", "small", "span", "strike", "strong",
+    "sub", "sup", "time", "tt", "u", "var", "wbr",
+})
+# Elements whose content is never translated. Inside a run they are copied as they are.
+SKIP_TAGS = frozenset({
+    "script", "style", "template", "pre", "textarea", "svg", "math", "code", "kbd", "samp",
+    "var", "iframe", "object", "embed", "canvas", "video", "audio", "noscript", "picture",
+    "select",
+})
+# Inline elements with no content of their own.
+VOID_TAGS = frozenset({"br", "wbr", "img", "input"})
+# Inside a run, these are placeholders even though they are not inline by default.
+OPAQUE_IN_RUN = SKIP_TAGS | VOID_TAGS
+
+TEXT_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label")
+META_NAMES = frozenset({
+    "description", "keywords", "og:title", "og:description", "og:image:alt", "og:site_name",
+    "twitter:title", "twitter:description", "twitter:image:alt",
+})
+
+_WS_RE = re.compile(r"[ \t\n\r\f]+")
+_LEADING_WS_RE = re.compile(r"^[ \t\n\r\f]*")
+_TRAILING_WS_RE = re.compile(r"[ \t\n\r\f]*$")
+_NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S*|www\.\S+|mailto:\S+|[\w.+-]+@[\w-]+\.[\w.-]+)$")
+_BAD_XML_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*[\\"']*\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+# What browsers really use for some declared charsets (WHATWG Encoding Standard).
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "x-gbk": "gb18030",
+    "shift_jis": "cp932",
+    "sjis": "cp932",
+    "euc-kr": "cp949",
+    "tis-620": "cp874",
+    "iso-8859-9": "cp1254",
+}
+
+
+@dataclass
+class HtmlDocument:
+    """A parsed article, with what is needed to write it back in its own encoding."""
+
+    tree: etree._ElementTree
+    encoding: str
+    bom: bytes
+    path: str
+    declared_lang: str | None
+
+    @property
+    def root(self) -> etree._Element:
+        return self.tree.getroot()
+
+
+# ---------------------------------------------------------------- reading and writing
+
+
+def read_html(path: Path, display: str | None = None) -> HtmlDocument:
+    """Read and parse an article; every failure is an `HtmlError` naming the file."""
+    name = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise HtmlError("no such file", name) from None
+    except OSError as exc:
+        raise HtmlError(f"cannot read: {exc.strerror or exc}", name) from None
+    return parse_html(data, name)
+
+
+def decode_html(data: bytes, path: str) -> tuple[str, str, bytes]:
+    """Decode an article's bytes: (text, encoding, byte-order mark).
+
+    A BOM wins; then UTF-8 if the bytes are valid UTF-8 (pages that declare
+    another charset but are UTF-8 exist); then the declared charset; then
+    windows-1252, as browsers do.
+    """
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"),
+                     (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(enc), enc, bom
+            except UnicodeDecodeError as exc:
+                raise HtmlError(f"not valid {enc} after its byte-order mark ({exc.reason})",
+                                path) from None
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise HtmlError("binary data (NUL byte), not an HTML document", path, line)
+    try:
+        return data.decode("utf-8"), "utf-8", b""
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    m = _CHARSET_RE.search(data[:8192])
+    declared = m.group(1).decode("ascii").lower() if m else None
+    if declared and declared not in ("utf-8", "utf8"):
+        enc = _CHARSET_ALIASES.get(declared, declared)
+        try:
+            codecs.lookup(enc)
+        except LookupError:
+            raise HtmlError(f"unknown charset {declared!r}", path) from None
+        try:
+            return data.decode(enc), enc, b""
+        except UnicodeDecodeError:
+            if enc == "cp1252":
+                return data.decode("latin-1"), "latin-1", b""
+            line = data[: utf8_error.start].count(b"\n") + 1
+            raise HtmlError(f"bytes that are not valid {declared}", path, line) from None
+    if declared in ("utf-8", "utf8"):
+        line = data[: utf8_error.start].count(b"\n") + 1
+        raise HtmlError("declared UTF-8 but holds bytes that are not valid UTF-8", path, line)
+    try:
+        return data.decode("cp1252"), "cp1252", b""
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "latin-1", b""
+
+
+def parse_html(data: bytes, path: str) -> HtmlDocument:
+    """Parse an article from bytes."""
+    text, encoding, bom = decode_html(data, path)
+    if not text.strip():
+        raise HtmlError("empty document", path)
+    parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=False,
+                              huge_tree=True, default_doctype=False)
+    try:
+        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        raise HtmlError(f"cannot parse HTML: {exc}", path) from None
+    if root is None:
+        raise HtmlError("no HTML content", path)
+    tree = root.getroottree()
+    lang = (root.get("lang") or root.get("xml:lang") or "").strip() or None
+    return HtmlDocument(tree=tree, encoding=encoding, bom=bom, path=path, declared_lang=lang)
+
+
+def serialize_html(doc: HtmlDocument) -> bytes:
+    """The document as bytes in its own encoding; characters it cannot hold become
+    character references, so a German ISO-8859-1 page can carry Japanese text."""
+    text = to_html(doc.tree)
+    if not text.endswith("\n"):
+        text += "\n"
+    return doc.bom + text.encode(doc.encoding, errors="xmlcharrefreplace")
+
+
+# Serialization is done here rather than by libxml2's HTML writer, which rewrites
+# attribute values it takes for URLs (spaces and non-ASCII become %XX, even in
+# <a name>) and minimizes boolean attributes, so the page would not come back as
+# it went in.
+VOID_ELEMENTS = frozenset({
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img",
+    "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
+})
+RAW_TEXT_ELEMENTS = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes",
+                               "plaintext"})
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+
+def to_html(tree: etree._ElementTree) -> str:
+    """Serialize a parsed HTML tree, keeping every attribute value as parsed."""
+    out: list[str] = []
+    root = tree.getroot()
+    doctype = tree.docinfo.doctype
+    if doctype:
+        out.append(doctype + "\n")
+    for node in reversed(list(root.itersiblings(preceding=True))):
+        _write_node(node, out)
+        out.append("\n")
+    _write_node(root, out)
+    for node in root.itersiblings():
+        out.append("\n")
+        _write_node(node, out)
+    return "".join(out)
+
+
+def _write_node(top: etree._Element, out: list[str]) -> None:
+    stack: list[tuple[etree._Element, bool]] = [(top, False)]
+    write = out.append
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            write(f"</{el.tag}>")
+            if el.tail and el is not top:
+                write(el.tail.translate(_TEXT_ESCAPES))
+            continue
+        tag = el.tag
+        if tag is etree.Comment:
+            write(f"<!--{el.text or ''}-->")
+        elif tag is etree.ProcessingInstruction:
+            write(f"<?{el.target} {el.text or ''}>" if el.text else f"<?{el.target}>")
+        elif tag is etree.Entity:
+            write(el.text or "")
+        else:
+            attrs = "".join(
+                f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in el.items()
+            )
+            if tag in VOID_ELEMENTS and len(el) == 0 and not el.text:
+                # "<br/>": HTML parsers take it as "<br>", and libxml2, which does
+                # not know every void element (source, track, wbr), needs the slash.
+                write(f"<{tag}{attrs}/>")
+                if el.tail and el is not top:
+                    write(el.tail.translate(_TEXT_ESCAPES))
+                continue
+            write(f"<{tag}{attrs}>")
+            if el.text:
+                write(el.text if tag in RAW_TEXT_ELEMENTS else el.text.translate(_TEXT_ESCAPES))
+            stack.append((el, True))
+            stack.extend((child, False) for child in reversed(el))
+            continue
+        if el.tail and el is not top:
+            write(el.tail.translate(_TEXT_ESCAPES))
+
+
+# ------------------------------------------------------------------------ segmenting
+
+
+@dataclass
+class _Run:
+    """Part of a container's content: the lead text slot, children[start:end], and the
+    tail of children[end-1]. The lead slot is parent.text (start == 0) or the tail of
+    children[start-1]."""
+
+    parent: etree._Element
+    start: int
+    end: int
+    placeholders: dict[str, etree._Element] = field(default_factory=dict)
+    names: dict[etree._Element, str] = field(default_factory=dict)
+
+    def lead(self) -> str:
+        if self.start == 0:
+            return self.parent.text or ""
+        return self.parent[self.start - 1].tail or ""
+
+    def set_lead(self, value: str | None) -> None:
+        if self.start == 0:
+            self.parent.text = value
+        else:
+            self.parent[self.start - 1].tail = value
+
+    def trail(self) -> str:
+        return self.lead() if self.end == self.start else (self.parent[self.end - 1].tail or "")
+
+
+@dataclass
+class _Attr:
+    element: etree._Element
+    name: str
+
+
+Slot = _Run | _Attr
+
+
+def _tag(el: etree._Element) -> str | None:
+    """The lower-case tag of an element, or None for comments and processing instructions."""
+    tag = el.tag
+    return tag.lower() if isinstance(tag, str) else None
+
+
+def _no_translate(el: etree._Element) -> bool:
+    if (el.get("translate") or "").strip().lower() == "no":
+        return True
+    cls = el.get("class")
+    return bool(cls) and "notranslate" in cls.split()
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _has_content(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
+
+
+def _translatable(text: str) -> bool:
+    text = text.strip()
+    return _has_letters(text) and not _URL_RE.match(text)
+
+
+class _Analysis:
+    """Facts about each element, computed once per document, bottom-up, without recursion."""
+
+    def __init__(self, root: etree._Element):
+        self.elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
+        self.order = {el: i for i, el in enumerate(self.elements)}
+        self.inline: dict[etree._Element, bool] = {}
+        self.content: dict[etree._Element, bool] = {}
+        for el in reversed(self.elements):
+            tag = _tag(el)
+            if tag is None:
+                self.inline[el] = True
+                self.content[el] = False
+                continue
+            own_text = _has_content(el.text or "")
+            child_letters = False
+            block_inside = False
+            for child in el:
+                ctag = _tag(child)
+                if _has_content(child.tail or ""):
+                    own_text = True
+                if ctag is None:
+                    continue
+                if ctag in SKIP_TAGS or _no_translate(child):
+                    continue
+                if not self.inline[child]:
+                    block_inside = True
+                child_letters = child_letters or self.content[child]
+            self.content[el] = own_text or child_letters
+            self.inline[el] = (tag in INLINE_TAGS or tag in OPAQUE_IN_RUN) and not (
+                block_inside and tag not in OPAQUE_IN_RUN
+            )
+
+    def opaque(self, el: etree._Element) -> bool:
+        """Whether an inline element is copied as it is rather than opened up."""
+        tag = _tag(el)
+        if tag is None or tag in OPAQUE_IN_RUN or _no_translate(el):
+            return True
+        if tag == "time" and el.get("datetime") and len(el) == 0:
+            return True
+        return not self.content[el]
+
+
+def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
+    """Every segment of a document with the place it came from, in document order."""
+    info = _Analysis(root)
+    found: list[tuple[int, int, Segment, Slot]] = []
+    seq = 0
+    for el in info.elements:
+        tag = _tag(el)
+        if tag is None:
+            continue
+        for seg, slot in _attribute_segments(el, tag):
+            found.append((info.order[el], seq, seg, slot))
+            seq += 1
+    skipped: set[etree._Element] = set()
+    stack: list[etree._Element] = [root]
+    while stack:
+        el = stack.pop()
+        tag = _tag(el)
+        if tag is None or tag in SKIP_TAGS or _no_translate(el):
+            skipped.add(el)
+            continue
+        runs, blocks = _split(el, info)
+        for run in runs:
+            seg = _segment_of(run, info)
+            if seg is not None:
+                first = run.parent[run.start] if run.end > run.start else run.parent
+                found.append((info.order[first] if run.start < len(run.parent) else
+                              info.order[run.parent], seq, seg, run))
+                seq += 1
+        stack.extend(reversed(blocks))
+    # Attributes inside skipped subtrees are not translated either.
+    dead: set[etree._Element] = set()
+    for el in skipped:
+        dead.update(el.iter())
+    found.sort(key=lambda item: (item[0], item[1]))
+    for _, _, seg, slot in found:
+        if isinstance(slot, _Attr) and slot.element in dead:
+            continue
+        yield seg, slot
+
+
+def _split(el: etree._Element, info: _Analysis) -> tuple[list[_Run], list[etree._Element]]:
+    """Cut a container's content into runs of inline content, and its block children."""
+    runs: list[_Run] = []
+    blocks: list[etree._Element] = []
+    start = 0
+    children = list(el)
+    for i, child in enumerate(children):
+        if info.inline[child]:
+            continue
+        runs.append(_Run(el, start, i))
+        blocks.append(child)
+        start = i + 1
+    runs.append(_Run(el, start, len(children)))
+    return [_narrow(run, info) for run in runs], blocks
+
+
+def _edge_droppable(el: etree._Element, info: _Analysis) -> bool:
+    # Images, line breaks, comments and other text-less inline things at either end
+    # of a run stay where they are, outside the segment.
+    return info.opaque(el) and not (_tag(el) == "time" and info.content[el])
+
+
+def _narrow(run: _Run, info: _Analysis) -> _Run:
+    """Trim text-less placeholders off the ends of a run, and step into an inline
+    element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
+    while True:
+        p = run.parent
+        while (run.start < run.end and not run.lead().strip()
+               and _edge_droppable(p[run.start], info)):
+            run.start += 1
+        while (run.end > run.start and not (p[run.end - 1].tail or "").strip()
+               and _edge_droppable(p[run.end - 1], info)):
+            run.end -= 1
+        if (run.end - run.start == 1 and not run.lead().strip()
+                and not (p[run.start].tail or "").strip()
+                and not info.opaque(p[run.start])):
+            inner = p[run.start]
+            run = _Run(inner, 0, len(inner))
+            continue
+        return run
+
+
+def _placeholder_name(el: etree._Element, number: int) -> str:
+    tag = _tag(el)
+    base = "c" if tag is None else (tag if _NAME_RE.fullmatch(tag) else "x")
+    return f"{base}{number}"
+
+
+def _segment_of(run: _Run, info: _Analysis) -> Segment | None:
+    parts: list[str] = [_collapse(run.lead())]
+    notes: list[str] = []
+    text_pieces = [run.lead()]
+    counter = 0
+    # Depth-first over the run's inline content, without recursion.
+    stack: list[tuple[etree._Element, bool]] = [
+        (child, False) for child in reversed(run.parent[run.start:run.end])
+    ]
+    while stack:
+        el, closing = stack.pop()
+        if closing:
+            name = run.names[el]
+            parts.append(f"</{name}>")
+            parts.append(_collapse(el.tail or ""))
+            text_pieces.append(el.tail or "")
+            continue
+        counter += 1
+        name = _placeholder_name(el, counter)
+        run.placeholders[name] = el
+        if info.opaque(el):
+            parts.append(f"<{name}/>")
+            note = _describe_opaque(el)
+            if note:
+                notes.append(f"{name}: {note}")
+            parts.append(_collapse(el.tail or ""))
+            text_pieces.append(el.tail or "")
+            continue
+        run.names[el] = name
+        parts.append(f"<{name}>")
+        parts.append(_collapse(el.text or ""))
+        text_pieces.append(el.text or "")
+        stack.append((el, True))
+        stack.extend((child, False) for child in reversed(el))
+    if not _translatable("".join(text_pieces)):
+        return None
+    msgid = "".join(parts).strip(" ")
+    tag = _tag(run.parent) or "text"
+    line = _line_of(run)
+    return Segment(msgid=msgid, context=None, element=tag, line=line, notes=tuple(notes))
+
+
+def _collapse(text: str) -> str:
+    return escape_text(_WS_RE.sub(" ", text))
+
+
+def _describe_opaque(el: etree._Element) -> str | None:
+    tag = _tag(el)
+    if tag is None or tag in VOID_TAGS:
+        return None
+    text = _WS_RE.sub(" ", "".join(el.itertext())).strip()
+    if not text or tag in ("script", "style", "svg", "math", "template"):
+        return None
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _line_of(run: _Run) -> int:
+    p = run.parent
+    if run.start > 0 and run.lead().strip():
+        ref = p[run.start - 1]
+    elif run.end > run.start and not run.lead().strip():
+        ref = p[run.start]
+    else:
+        ref = p
+    return ref.sourceline or p.sourceline or 1
+
+
+def _attribute_segments(el: etree._Element, tag: str) -> Iterator[tuple[Segment, _Attr]]:
+    line = el.sourceline or 1
+    if tag == "meta":
+        key = (el.get("name") or el.get("property") or "").strip().lower()
+        content = el.get("content")
+        if key in META_NAMES and content and _translatable(content):
+            yield (Segment(_collapse(content).strip(" "), key, f"meta[{key}]", line),
+                   _Attr(el, "content"))
+        return
+    for name in TEXT_ATTRIBUTES:
+        value = el.get(name)
+        if value and _translatable(value):
+            yield Segment(_collapse(value).strip(" "), name, f"{tag}@{name}", line), _Attr(el, name)
+    if tag == "input" and (el.get("type") or "").lower() in ("button", "submit", "reset"):
+        value = el.get("value")
+        if value and _translatable(value):
+            yield Segment(_collapse(value).strip(" "), "value", "input@value", line), _Attr(
+                el, "value")
+
+
+def extract_segments(doc: HtmlDocument) -> list[Segment]:
+    """The translatable segments of a document, in document order."""
+    return [seg for seg, _ in _walk(doc.root)]
+
+
+# -------------------------------------------------------------------------- rebuilding
+
+
+@dataclass
+class Translation:
+    """A translation to put in place of a segment, and where it came from."""
+
+    text: str
+    line: int | None = None
+
+
+Lookup = Callable[[Segment], Translation | None]
+
+
+def apply_translations(doc: HtmlDocument, lookup: Lookup, catalog: str | None = None
+                       ) -> list[MergeWarning]:
+    """Put translations in place in the document. Segments without a usable
+    translation keep their source text; each unusable translation gives a warning."""
+    warnings: list[MergeWarning] = []
+    pairs = list(_walk(doc.root))
+    # Attributes first: placeholders are cloned from their source elements, so a
+    # translated title on an inline link must be there before the run is rebuilt.
+    for seg, slot in pairs:
+        if isinstance(slot, _Attr):
+            tr = lookup(seg)
+            if tr is None:
+                continue
+            problem = _text_problem(tr.text)
+            if any(t.kind != "text" for t in tokenize(tr.text)):
+                problem = "placeholder in an attribute translation"
+            if problem:
+                warnings.append(MergeWarning(f"{problem}; kept the source text", catalog, tr.line))
+                continue
+            old = slot.element.get(slot.name) or ""
+            lws = _LEADING_WS_RE.match(old).group(0)  # type: ignore[union-attr]
+            tws = _TRAILING_WS_RE.search(old).group(0)  # type: ignore[union-attr]
+            value = unescape_text(tr.text)
+            slot.element.set(slot.name, lws + value + tws if old.strip() else value)
+    # Runs last to first, so that the child indexes of earlier runs stay valid.
+    for seg, slot in reversed(pairs):
+        if not isinstance(slot, _Run):
+            continue
+        tr = lookup(seg)
+        if tr is None:
+            continue
+        problems = placeholder_problems(seg.msgid, tr.text)
+        bad = _text_problem(tr.text)
+        if bad:
+            problems.append(bad)
+        if problems:
+            warnings.append(MergeWarning(
+                f"{'; '.join(problems)} in translation of {_short(seg.msgid)!r}; kept the source",
+                catalog, tr.line))
+            continue
+        _rebuild(slot, tokenize(tr.text))
+    return warnings
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 50 else text[:47] + "..."
+
+
+def _text_problem(text: str) -> str | None:
+    if _BAD_XML_CHARS_RE.search(text):
+        return "control characters"
+    return None
+
+
+def _rebuild(run: _Run, tokens: list[Token]) -> None:
+    p = run.parent
+    old_lead = run.lead()
+    old_trail = run.trail()
+    lws = _LEADING_WS_RE.match(old_lead).group(0)  # type: ignore[union-attr]
+    tws = _TRAILING_WS_RE.search(old_trail).group(0)  # type: ignore[union-attr]
+    top: list[etree._Element] = []
+    lead_text = ""
+    stack: list[etree._Element] = []
+
+    def add_text(value: str) -> None:
+        nonlocal lead_text
+        if not value:
+            return
+        if stack:
+            holder = stack[-1]
+            if len(holder):
+                holder[-1].tail = (holder[-1].tail or "") + value
+            else:
+                holder.text = (holder.text or "") + value
+        elif top:
+            top[-1].tail = (top[-1].tail or "") + value
+        else:
+            lead_text += value
+
+    def add_node(node: etree._Element) -> None:
+        if stack:
+            stack[-1].append(node)
+        else:
+            top.append(node)
+
+    for tok in tokens:
+        if tok.kind == "text":
+            add_text(tok.value)
+        elif tok.kind == "empty":
+            node = copy.deepcopy(run.placeholders[tok.value])
+            node.tail = None
+            add_node(node)
+        elif tok.kind == "open":
+            src = run.placeholders[tok.value]
+            node = p.makeelement(src.tag, dict(src.attrib))
+            add_node(node)
+            stack.append(node)
+        else:
+            stack.pop()
+    for child in list(p[run.start:run.end]):
+        p.remove(child)
+    for offset, node in enumerate(top):
+        p.insert(run.start + offset, node)
+    if top:
+        run.set_lead((lws + lead_text) or None)
+        top[-1].tail = ((top[-1].tail or "") + tws) or None
+    else:
+        run.set_lead((lws + lead_text + tws) or None)
