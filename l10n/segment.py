@@ -195,6 +195,8 @@ VOID_ELEMENTS = frozenset({
     "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "img",
     "input", "keygen", "link", "meta", "param", "source", "track", "wbr",
 })
+_HTML4_VOID = frozenset({"area", "base", "basefont", "br", "col", "frame", "hr", "img", "input",
+                         "isindex", "link", "meta", "param"})
 RAW_TEXT_ELEMENTS = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes",
                                "plaintext"})
 _TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
@@ -240,9 +242,9 @@ def _write_node(top: etree._Element, out: list[str]) -> None:
                 f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in el.items()
             )
             if tag in VOID_ELEMENTS and len(el) == 0 and not el.text:
-                # "<br/>": HTML parsers take it as "<br>", and libxml2, which does
-                # not know every void element (source, track, wbr), needs the slash.
-                write(f"<{tag}{attrs}/>")
+                # libxml2 does not know every void element (source, track, wbr): those
+                # get "<wbr/>", which HTML parsers read as "<wbr>".
+                write(f"<{tag}{attrs}>" if tag in _HTML4_VOID else f"<{tag}{attrs}/>")
                 if el.tail and el is not top:
                     write(el.tail.translate(_TEXT_ESCAPES))
                 continue
@@ -666,3 +668,101 @@ def _rebuild(run: _Run, tokens: list[Token]) -> None:
         top[-1].tail = ((top[-1].tail or "") + tws) or None
     else:
         run.set_lead((lws + lead_text + tws) or None)
+
+
+# ------------------------------------------------------------ document-level changes
+
+
+def _head(doc: HtmlDocument) -> etree._Element:
+    root = doc.root
+    head = root.find("head")
+    if head is None:
+        head = root.makeelement("head", {})
+        head.text = "\n"
+        root.insert(0, head)
+    return head
+
+
+def _body(doc: HtmlDocument) -> etree._Element:
+    body = doc.root.find("body")
+    return body if body is not None else doc.root
+
+
+def _append_in_style(parent: etree._Element, node: etree._Element) -> None:
+    """Append a child with the indentation its siblings have."""
+    if len(parent):
+        last = parent[-1]
+        before = parent[-2].tail if len(parent) > 1 else parent.text
+        indent = before if before is not None and not before.strip() else "\n"
+        node.tail = last.tail
+        last.tail = indent
+    else:
+        node.tail = parent.text if parent.text and not parent.text.strip() else None
+    parent.append(node)
+
+
+def set_document_language(doc: HtmlDocument, lang: str, rtl: bool) -> None:
+    """``<html lang>`` and ``dir`` for a localized page."""
+    root = doc.root
+    root.set("lang", lang)
+    if rtl:
+        root.set("dir", "rtl")
+    elif (root.get("dir") or "").lower() == "rtl":
+        root.set("dir", "ltr")
+
+
+def localize_times(doc: HtmlDocument, formatter: Callable[[str], str | None]) -> int:
+    """Re-write the text of ``<time datetime>`` elements; returns how many changed."""
+    changed = 0
+    skip: set[etree._Element] = set()
+    for el in doc.root.iter():
+        if isinstance(el.tag, str) and _no_translate(el):
+            skip.update(el.iter())
+    for el in doc.root.iter("time"):
+        value = el.get("datetime")
+        if not value or len(el) or el in skip or not (el.text or "").strip():
+            continue
+        text = formatter(value)
+        if text:
+            el.text = text
+            changed += 1
+    return changed
+
+
+def append_note(doc: HtmlDocument, text: str, css_class: str, lang: str, rtl: bool,
+                at_start: bool = False) -> None:
+    """Add a short paragraph to the article (the first <article>, else <body>)."""
+    article = next(doc.root.iter("article"), None)
+    holder = article if article is not None else _body(doc)
+    note = holder.makeelement("p", {"class": css_class, "lang": lang,
+                                    "dir": "rtl" if rtl else "ltr"})
+    note.text = text
+    if at_start:
+        lead = holder.text if holder.text and not holder.text.strip() else "\n"
+        note.tail = lead
+        holder.text = lead
+        holder.insert(0, note)
+    else:
+        _append_in_style(holder, note)
+
+
+def add_alternate_links(doc: HtmlDocument, links: list[tuple[str, str]]) -> None:
+    """``<link rel="alternate" hreflang=... href=...>`` for each language version,
+    unless the page already has one for that language."""
+    head = _head(doc)
+    present = {(el.get("hreflang") or "").lower() for el in head.iter("link")
+               if "alternate" in (el.get("rel") or "").lower().split()}
+    for hreflang, href in links:
+        if hreflang.lower() in present:
+            continue
+        link = head.makeelement("link", {"rel": "alternate", "hreflang": hreflang, "href": href})
+        _append_in_style(head, link)
+
+
+def add_meta(doc: HtmlDocument, name: str, content: str) -> None:
+    head = _head(doc)
+    for el in head.iter("meta"):
+        if (el.get("name") or "").lower() == name:
+            el.set("content", content)
+            return
+    _append_in_style(head, head.makeelement("meta", {"name": name, "content": content}))

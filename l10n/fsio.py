@@ -1,0 +1,120 @@
+"""Safe file writing: atomic replacement, batches that land all together or not at
+all, and a guard against overwriting a file someone else changed meanwhile."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from types import TracebackType
+
+from .errors import L10nError
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def file_digest(path: Path) -> str | None:
+    """The content hash of a file, or None when it does not exist."""
+    try:
+        return digest(path.read_bytes())
+    except FileNotFoundError:
+        return None
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if path.exists():
+            with contextlib.suppress(OSError):
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+    return Path(tmp)
+
+
+def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:
+    """Replace a file's content in one step: the file is either as it was or as it
+    should become, whatever happens to the process meanwhile."""
+    with Transaction() as tx:
+        tx.stage(path, data, expect=expect)
+
+
+class Transaction:
+    """Files written to temporary names first, renamed into place on commit.
+
+    ``stage(path, data, expect=hash)`` refuses, at commit, to replace a file whose
+    content no longer has the hash it had when it was read.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path, str | None, str]] = []
+
+    def stage(self, path: Path, data: bytes, expect: str | None = None,
+              display: str | None = None) -> None:
+        tmp = _write_temp(path, data)
+        self._staged.append((path, tmp, expect, display or str(path)))
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for p, _, _, _ in self._staged]
+
+    def commit(self) -> None:
+        try:
+            for path, _, expect, display in self._staged:
+                current = file_digest(path) or "absent"
+                if expect is not None and current != expect:
+                    raise L10nError(
+                        "changed on disk while l10n was working on it; not overwritten"
+                        " (run the command again)", display)
+            for path, tmp, _, display in self._staged:
+                try:
+                    os.replace(tmp, path)
+                except OSError as exc:
+                    raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
+                _fsync_dir(path.parent)
+        finally:
+            self.rollback()
+
+    def rollback(self) -> None:
+        for _, tmp, _, _ in self._staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._staged.clear()
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
