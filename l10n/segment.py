@@ -44,7 +44,6 @@ INLINE_TAGS = frozenset({
 SKIP_TAGS = frozenset({
     "script", "style", "template", "pre", "textarea", "svg", "math", "code", "kbd", "samp",
     "var", "iframe", "object", "embed", "canvas", "video", "audio", "noscript", "picture",
-    "select",
 })
 # Inline elements with no content of their own.
 VOID_TAGS = frozenset({"br", "wbr", "img", "input"})
@@ -329,9 +328,12 @@ class _Analysis:
     def __init__(self, root: etree._Element):
         self.elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
         self.order = {el: i for i, el in enumerate(self.elements)}
+        # Document position of each element's last descendant (itself when it has none).
+        self.subtree_end: dict[etree._Element, int] = {}
         self.inline: dict[etree._Element, bool] = {}
         self.content: dict[etree._Element, bool] = {}
         for el in reversed(self.elements):
+            self.subtree_end[el] = self.subtree_end[el[-1]] if len(el) else self.order[el]
             tag = _tag(el)
             if tag is None:
                 self.inline[el] = True
@@ -369,14 +371,14 @@ class _Analysis:
 def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     """Every segment of a document with the place it came from, in document order."""
     info = _Analysis(root)
-    found: list[tuple[int, int, Segment, Slot]] = []
+    found: list[tuple[tuple[int, int], int, Segment, Slot]] = []
     seq = 0
     for el in info.elements:
         tag = _tag(el)
         if tag is None:
             continue
         for seg, slot in _attribute_segments(el, tag):
-            found.append((info.order[el], seq, seg, slot))
+            found.append(((info.order[el], 0), seq, seg, slot))
             seq += 1
     skipped: set[etree._Element] = set()
     stack: list[etree._Element] = [root]
@@ -390,9 +392,13 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
         for run in runs:
             seg = _segment_of(run, info)
             if seg is not None:
-                first = run.parent[run.start] if run.end > run.start else run.parent
-                found.append((info.order[first] if run.start < len(run.parent) else
-                              info.order[run.parent], seq, seg, run))
+                # A run starts right after its parent's start tag, or right after the
+                # block that precedes it.
+                if run.start == 0:
+                    at = (info.order[run.parent], 1)
+                else:
+                    at = (info.subtree_end[run.parent[run.start - 1]], 2)
+                found.append((at, seq, seg, run))
                 seq += 1
         stack.extend(reversed(blocks))
     # Attributes inside skipped subtrees are not translated either.
