@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 from types import TracebackType
 
-from .errors import L10nError
+from .errors import L10nError, WorkspaceBusyError
 
 
 def digest(data: bytes) -> str:
@@ -118,3 +118,67 @@ def _fsync_dir(folder: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+LOCK_NAME = ".l10n.lock"
+
+
+class WorkspaceLock:
+    """An exclusive lock on a workspace, held by a command that writes to it.
+
+    A second writing command waits up to ``timeout`` seconds, then fails with a clear
+    message. The lock is an OS file lock: it is released if the process dies.
+    """
+
+    def __init__(self, root: Path, timeout: float = 5.0):
+        self.path = root / LOCK_NAME
+        self.timeout = timeout
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        import fcntl
+        import time
+
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return  # a read-only workspace: nothing will be written anyway
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() >= deadline:
+                    holder = _read_holder(fd)
+                    os.close(fd)
+                    raise WorkspaceBusyError(
+                        f"another l10n command is writing to this workspace{holder};"
+                        " try again when it has finished", self.path) from None
+                time.sleep(0.05)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            import fcntl
+
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> WorkspaceLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        pid = os.pread(fd, 32, 0).decode().strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return f" (process {pid})" if pid.isdigit() else ""
