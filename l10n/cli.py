@@ -186,7 +186,8 @@ def _render_translate(summary: Any, quiet: bool = False) -> None:
         f"drafts: {summary.drafted} ({summary.engine} {summary.by_engine},"
         f" memory {summary.by_tm}, similar {summary.by_tm_fuzzy}); {summary.failed} failed,"
         f" {summary.placeholder_warnings} placeholder warnings,"
-        f" {summary.skipped} skipped (limit), {summary.kept} already done;"
+        f" {summary.skipped} skipped (limit), {summary.kept} already done,"
+        f" {summary.rejected} rejected before;"
         f" {summary.requests} engine requests, {summary.errors} errors")
 
 

@@ -9,8 +9,9 @@ review) and stamped with its provenance (docs/conventions.md):
   ``tm_min_score``) whose translation has exactly the placeholders of the new source;
 - ``l10n-draft: ENGINE DATE``: a machine translation. Identical segments are sent once.
 
-A non-empty msgstr is never overwritten. With ``redo_drafts`` an earlier draft may be
-replaced when nobody has touched it: it is still fuzzy, still carries its
+A non-empty msgstr is never overwritten, and an entry left empty by a reviewer's
+rejection (``l10n-rejected:`` line) is not drafted again. With ``redo_drafts`` an
+earlier draft may be replaced when nobody has touched it: it is still fuzzy, still carries its
 ``l10n-draft:`` line and has no ``l10n-approved:``/``l10n-rejected:`` line. (A translator
 who edits a draft and leaves it fuzzy without any of that is not detected.)
 
@@ -59,7 +60,8 @@ from .pipeline import read_template, resolve_languages, template_slugs
 
 DRAFT_MARK = "l10n-draft:"
 WARNING_MARK = "l10n-warning:"
-REVIEW_MARKS = ("l10n-approved:", "l10n-rejected:")
+REJECTED_MARK = "l10n-rejected:"
+REVIEW_MARKS = ("l10n-approved:", REJECTED_MARK)
 COMMENT_WIDTH = WRAP - 2  # "# " + the line must fit the wrap width
 SAVE_ATTEMPTS = 3  # re-reads of a catalog that keeps changing on disk before giving up
 
@@ -91,6 +93,7 @@ class TranslateSummary:
     by_tm_fuzzy: int = 0
     kept: int = 0  # entries already translated (or drafted), left alone
     skipped: int = 0  # empty entries left for later because of the limit
+    rejected: int = 0  # empty after a reviewer rejected their draft: left for a person
     failed: int = 0  # entries the engine could not translate; still empty
     placeholder_warnings: int = 0  # drafts saved with an l10n-warning line
     requests: int = 0  # calls to the engine, retries included
@@ -141,8 +144,14 @@ def needs_draft(entry: POEntry, redo_drafts: bool = False) -> bool:
     if entry.obsolete or not entry.msgid or entry.msgid_plural:
         return False
     if not entry.msgstr:
-        return True
+        return not was_rejected(entry)
     return redo_drafts and is_untouched_draft(entry)
+
+
+def was_rejected(entry: POEntry) -> bool:
+    """An empty entry whose draft a reviewer threw away: it waits for a translator.
+    Drafting it again would only put the same rejected text back into the queue."""
+    return not entry.msgstr and any(line.startswith(REJECTED_MARK) for line in _lines(entry))
 
 
 def apply_draft(entry: POEntry, draft: Draft, date: str) -> None:
@@ -343,6 +352,8 @@ def translate(cfg: Config, langs: Iterable[str] | None = None,
         for key, entry in cat.index.items():
             if needs_draft(entry, redo_drafts):
                 work.append((cat, key))
+            elif was_rejected(entry):
+                summary.rejected += 1
             elif not entry.msgid_plural:
                 summary.kept += 1
     if limit is not None and len(work) > limit:

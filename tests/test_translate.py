@@ -292,6 +292,19 @@ def test_redo_drafts_replaces_only_untouched_drafts(tmp_path: Path, libre) -> No
     assert_catalogs_valid(root)
 
 
+def test_rejected_drafts_are_not_drafted_again(tmp_path: Path, libre) -> None:
+    root = libre_workspace(tmp_path, libre, articles={"a": article("Title", "One.")})
+    # What a reviewer's rejection leaves: no text, the decision recorded.
+    set_translation(root, "de", "a", "One.", "", comment=f"l10n-rejected: ana {TODAY}")
+    for args in (("translate",), ("translate", "--redo-drafts")):
+        result = run(root, *args)
+        assert result.exit_code == 0, result.output
+        assert "1 rejected before" in summary_line(result.output)
+    assert "One." not in libre.texts and "Title" in libre.texts
+    entry = entry_for(catalog(root, "de", "a"), "One.")
+    assert entry.msgstr == "" and entry.tcomment == f"l10n-rejected: ana {TODAY}"
+
+
 def test_redo_drafts_follows_a_changed_source(tmp_path: Path, libre) -> None:
     root = libre_workspace(tmp_path, libre, articles={
         "a": article("Title", "The harbour opens at dawn.")})

@@ -226,10 +226,10 @@ class DeepEngine:
                 table = dt_constants.LIBRE_LANGUAGES_TO_CODES
             elif self.name == "mymemory":
                 table = dt_constants.MY_MEMORY_LANGUAGES_TO_CODES
-            else:  # microsoft: the list comes from the service itself
-                table = self._with_retries(
-                    lambda: self._make("auto", "en").get_supported_languages(as_dict=True),
-                    "language list")
+            else:  # microsoft: the list comes from the service, when the object is made
+                self._translator = self._with_retries(lambda: self._make("auto", "en"),
+                                                      "language list")
+                table = self._translator.get_supported_languages(as_dict=True)
             self._codes = list(dict.fromkeys(table.values()))
         return self._codes
 
