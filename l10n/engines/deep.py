@@ -20,6 +20,7 @@ the unit between saves, not one request.
 from __future__ import annotations
 
 import os
+import queue
 import re
 import threading
 import time
@@ -117,25 +118,38 @@ class _Timeout(Exception):
     pass
 
 
-def _call_with_timeout(func: Callable[[], Any], timeout: float) -> Any:
-    """Run a blocking call with a time limit. deep-translator passes no timeout to
-    requests, so the call runs in a daemon thread that is abandoned when it hangs."""
-    box: dict[str, Any] = {}
+class _Caller:
+    """Runs blocking calls with a time limit. deep-translator passes no timeout to
+    requests, so calls run in a daemon worker thread; a worker stuck past the limit is
+    abandoned (it ends when its call does) and the next call gets a new one."""
 
-    def run() -> None:
-        try:
-            box["value"] = func()
-        except BaseException as exc:
-            box["error"] = exc
+    def __init__(self) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[[], Any], dict[str, Any],
+                                            threading.Event]] | None = None
 
-    worker = threading.Thread(target=run, name="l10n-engine-call", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise _Timeout()
-    if "error" in box:
-        raise box["error"]
-    return box.get("value")
+    def _work(self, jobs: queue.SimpleQueue[Any]) -> None:
+        while True:
+            func, box, done = jobs.get()
+            try:
+                box["value"] = func()
+            except BaseException as exc:
+                box["error"] = exc
+            done.set()
+
+    def call(self, func: Callable[[], Any], timeout: float) -> Any:
+        if self._jobs is None:
+            self._jobs = queue.SimpleQueue()
+            threading.Thread(target=self._work, args=(self._jobs,), name="l10n-engine-call",
+                             daemon=True).start()
+        box: dict[str, Any] = {}
+        done = threading.Event()
+        self._jobs.put((func, box, done))
+        if not done.wait(timeout):
+            self._jobs = None  # that worker is stuck: leave it behind
+            raise _Timeout()
+        if "error" in box:
+            raise box["error"]
+        return box.get("value")
 
 
 _STATUS_OF = {message: status for status, message in dt_exc.ServerException.errors.items()}
@@ -180,6 +194,7 @@ class DeepEngine:
         self.requests = 0
         self.errors = 0
         self._translator: Any = None
+        self._caller = _Caller()
         self._codes: list[str] | None = None
         self._server_pairs: dict[str, set[str] | None] | None = None
 
@@ -349,7 +364,7 @@ class DeepEngine:
             if count:
                 self.requests += 1
             try:
-                return _call_with_timeout(func, self.timeout)
+                return self._caller.call(func, self.timeout)
             except ConfigError:
                 raise
             except EngineError as exc:
