@@ -316,3 +316,20 @@ def test_cli_reports_engine_failures_in_one_line(tmp_path: Path, monkeypatch) ->
     for path in root.rglob("*"):
         if path.is_file():
             assert secret.encode() not in path.read_bytes()
+
+
+def test_fake_server_takes_form_and_json_bodies(libre) -> None:
+    import json
+    import urllib.request
+
+    def post(data: bytes, kind: str) -> dict:
+        req = urllib.request.Request(libre.url + "translate", data=data,
+                                     headers={"Content-Type": kind})
+        with urllib.request.urlopen(req, timeout=5) as answer:
+            return json.loads(answer.read())
+
+    form = post(b"q=The+city&source=en&target=de&format=text", "application/x-www-form-urlencoded")
+    body = post(json.dumps({"q": "The city", "source": "en", "target": "de"}).encode(),
+                "application/json")
+    assert form == body == {"translatedText": "[de] die Stadt"}
+    assert libre.translate_requests == 2

@@ -4,8 +4,12 @@ counts against a loopback LibreTranslate server, resuming, and what is never tou
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import signal
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -463,3 +467,32 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_an_interrupt_loses_at_most_one_batch(tmp_path: Path, libre) -> None:
+    root = libre_workspace(tmp_path, libre, batch_size=2)
+    libre.script("ok", "ok", "ok", "slow:30")  # the 4th request hangs: interrupt then
+    child = subprocess.Popen(
+        [sys.executable, "-m", "l10n", "-C", str(root), "translate"],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while libre.translate_requests < 4 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert libre.translate_requests == 4
+        child.send_signal(signal.SIGINT)
+        _, err = child.communicate(timeout=30)
+    finally:
+        if child.poll() is None:
+            child.kill()
+    assert child.returncode == 130
+    assert "interrupted" in err and "Traceback" not in err
+    drafted = [e.msgid for p in all_catalogs(root) for e in catalog(root, "de", p.stem)
+               if e.msgstr]
+    assert len(drafted) == 2  # the first batch; the second was under way
+    assert_catalogs_valid(root)
+    assert not list(root.rglob("*.tmp"))
+    libre.reset_counts()
+    assert run(root, "translate").exit_code == 0
+    assert libre.translate_requests == 4  # 6 distinct texts, 2 saved before
