@@ -191,17 +191,19 @@ def _render_translate(summary: Any, quiet: bool = False) -> None:
         f" {summary.requests} engine requests, {summary.errors} errors")
 
 
-def _run_translate(cfg: Config, quiet: bool = False, **options: Any) -> Any:
+def _run_translate(cfg: Config, langs: tuple[str, ...], articles: tuple[str, ...],
+                   engine: str | None = None, limit: int | None = None,
+                   redo_drafts: bool = False, quiet: bool = False) -> Any:
     from .engines import EngineError
     from .translate import translate as run
 
     try:
         with _progress_bar("translating") as progress:
-            summary = run(cfg, progress=progress, **options)
+            summary = run(cfg, langs or None, articles or None, engine=engine, limit=limit,
+                          redo_drafts=redo_drafts, progress=progress)
     except EngineError as exc:
-        partial = getattr(exc, "summary", None)
-        if partial is not None:
-            _render_translate(partial, quiet)
+        if exc.summary is not None:
+            _render_translate(exc.summary, quiet)
         raise
     _render_translate(summary, quiet)
     return summary
@@ -229,8 +231,8 @@ def translate(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
     (translation memory); the rest goes to the engine, each distinct text once.
     Catalogs are saved after every batch: an interrupted run resumes where it stopped.
     """
-    summary = _run_translate(obj.config, langs=langs or None, slugs=articles or None,
-                             engine=engine, limit=limit, redo_drafts=redo_drafts)
+    summary = _run_translate(obj.config, langs, articles, engine=engine, limit=limit,
+                             redo_drafts=redo_drafts)
     if summary.failed:
         sys.exit(EXIT_ERROR)
 
@@ -276,8 +278,7 @@ def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts
     click.echo(_summary(results, "catalogs"))
     failed = 0
     if not no_translate:
-        failed = _run_translate(cfg, quiet=True, langs=langs or None,
-                                slugs=articles or None).failed
+        failed = _run_translate(cfg, langs, articles, quiet=True).failed
     results = run_merge(cfg, langs or None, articles or None, drafts=drafts)
     warnings = _report(results, "built", quiet=True)
     click.echo(f"{_summary(results, 'pages')}; {warnings} warnings")

@@ -345,40 +345,11 @@ def translate(cfg: Config, langs: Iterable[str] | None = None,
     date = (today or dt.date.today()).isoformat()
     summary = TranslateSummary(engine=name)
     catalogs = _load_catalogs(cfg, resolve_languages(cfg, langs), slugs, summary.notices)
-
-    # 1. What to draft, in catalog order; the limit cuts the rest.
-    work: list[tuple[_Catalog, Key]] = []
-    for cat in catalogs:
-        for key, entry in cat.index.items():
-            if needs_draft(entry, redo_drafts):
-                work.append((cat, key))
-            elif was_rejected(entry):
-                summary.rejected += 1
-            elif not entry.msgid_plural:
-                summary.kept += 1
-    if limit is not None and len(work) > limit:
-        summary.skipped = len(work) - limit
-        work = work[:limit]
-
-    # 2. Translation memory first; what it cannot answer goes to the engine, once per
-    # distinct source text and language pair.
+    work = _work(catalogs, redo_drafts, limit, summary)
     memories = _memories(cfg, catalogs, summary.notices) if work else {}
-    from_memory: list[tuple[_Catalog, Key, Draft]] = []
-    pending: dict[tuple[str, str], dict[str, list[tuple[_Catalog, Key]]]] = {}
-    for cat, key in work:
-        memory = memories[cat.lang]
-        found = memory.exact(key)
-        if found is not None:
-            from_memory.append((cat, key, Draft(found, "tm", "tm")))
-            continue
-        similar = memory.similar(key[1])
-        if similar is not None:
-            from_memory.append((cat, key, Draft(similar[0], f"tm~{similar[1]}", "tm_fuzzy")))
-            continue
-        pair = (cat.source_lang, cat.lang)
-        pending.setdefault(pair, {}).setdefault(key[1], []).append((cat, key))
+    from_memory, pending = _consult_memory(work, memories)
 
-    # 3. The engine, checked for every pair before anything is sent or written.
+    # The engine is checked for every pair before anything is sent or written.
     eng: Engine | None = None
     if pending:
         eng = get_engine(name, cfg)
@@ -397,15 +368,60 @@ def translate(cfg: Config, langs: Iterable[str] | None = None,
                 chunk = sources[start : start + eng.batch_size]
                 protected = [protect_placeholders(msgid) for msgid in chunk]
                 answers = eng.translate_batch([p.text for p in protected], source, target)
+                if len(answers) != len(chunk):
+                    raise EngineError(f"{eng.name}: {len(answers)} answers for {len(chunk)}"
+                                      " texts; nothing of this batch was used")
                 for msgid, prot, answer in zip(chunk, protected, answers, strict=True):
                     state.take_answer(msgid, prot, answer, texts[msgid])
                 state.save()
     except EngineError as exc:
         state.count_engine()
-        exc.summary = summary  # type: ignore[attr-defined]
+        exc.summary = summary
         raise
     state.count_engine()
     return summary
+
+
+def _work(catalogs: list[_Catalog], redo_drafts: bool, limit: int | None,
+          summary: TranslateSummary) -> list[tuple[_Catalog, Key]]:
+    """The entries to draft, in catalog order; the limit cuts the rest."""
+    work: list[tuple[_Catalog, Key]] = []
+    for cat in catalogs:
+        for key, entry in cat.index.items():
+            if needs_draft(entry, redo_drafts):
+                work.append((cat, key))
+            elif was_rejected(entry):
+                summary.rejected += 1
+            elif not entry.msgid_plural:
+                summary.kept += 1
+    if limit is not None and len(work) > limit:
+        summary.skipped = len(work) - limit
+        work = work[:limit]
+    return work
+
+
+Pending = dict[tuple[str, str], dict[str, list[tuple[_Catalog, Key]]]]
+
+
+def _consult_memory(work: list[tuple[_Catalog, Key]], memories: dict[str, TranslationMemory]
+                    ) -> tuple[list[tuple[_Catalog, Key, Draft]], Pending]:
+    """Drafts the translation memory can give; the rest grouped for the engine by
+    language pair and distinct source text, so each text is sent once."""
+    from_memory: list[tuple[_Catalog, Key, Draft]] = []
+    pending: Pending = {}
+    for cat, key in work:
+        memory = memories[cat.lang]
+        found = memory.exact(key)
+        if found is not None:
+            from_memory.append((cat, key, Draft(found, "tm", "tm")))
+            continue
+        similar = memory.similar(key[1])
+        if similar is not None:
+            from_memory.append((cat, key, Draft(similar[0], f"tm~{similar[1]}", "tm_fuzzy")))
+            continue
+        pair = (cat.source_lang, cat.lang)
+        pending.setdefault(pair, {}).setdefault(key[1], []).append((cat, key))
+    return from_memory, pending
 
 
 class _Run:

@@ -31,6 +31,8 @@ ENGINE_NAMES = ("pseudo", *DEEP_ENGINES)
 class EngineError(L10nError):
     """A translation engine failed in a way retrying did not fix."""
 
+    summary: Any = None  # what the interrupted step had done (set by l10n.translate)
+
 
 class UnsupportedLanguageError(ConfigError):
     """The engine cannot translate between the two languages."""
