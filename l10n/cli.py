@@ -7,7 +7,8 @@ configuration error.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -16,7 +17,7 @@ import click
 
 from . import __version__
 from .config import Config, find_workspace, load_config
-from .errors import L10nError
+from .errors import EXIT_ERROR, L10nError
 from .model import ArticleResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -149,6 +150,93 @@ def update(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> N
                f" {obsolete} obsolete entries kept")
 
 
+@contextmanager
+def _progress_bar(what: str) -> Iterator[Callable[[Any], None] | None]:
+    """A rich progress bar on stderr while a step runs; nothing when not interactive."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("segments, {task.fields[requests]} requests,"
+                          " {task.fields[errors]} errors"))
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(what, total=None, requests=0, errors=0)
+
+        def update(event: Any) -> None:
+            bar.update(task, total=event.total, completed=event.done,
+                       requests=event.requests, errors=event.errors)
+
+        yield update
+
+
+def _render_translate(summary: Any, quiet: bool = False) -> None:
+    """Notices on stderr, written files and the counts on stdout."""
+    shown = 20
+    for notice in summary.notices[:shown]:
+        _err(f"warning: {notice}")
+    if len(summary.notices) > shown:
+        _err(f"warning: ... and {len(summary.notices) - shown} more")
+    if not quiet:
+        for path in summary.files:
+            click.echo(f"wrote {path}")
+    click.echo(
+        f"drafts: {summary.drafted} ({summary.engine} {summary.by_engine},"
+        f" memory {summary.by_tm}, similar {summary.by_tm_fuzzy}); {summary.failed} failed,"
+        f" {summary.placeholder_warnings} placeholder warnings,"
+        f" {summary.skipped} skipped (limit), {summary.kept} already done,"
+        f" {summary.rejected} rejected before;"
+        f" {summary.requests} engine requests, {summary.errors} errors")
+
+
+def _run_translate(cfg: Config, langs: tuple[str, ...], articles: tuple[str, ...],
+                   engine: str | None = None, limit: int | None = None,
+                   redo_drafts: bool = False, quiet: bool = False) -> Any:
+    from .engines import EngineError
+    from .translate import translate as run
+
+    try:
+        with _progress_bar("translating") as progress:
+            summary = run(cfg, langs or None, articles or None, engine=engine, limit=limit,
+                          redo_drafts=redo_drafts, progress=progress)
+    except EngineError as exc:
+        if exc.summary is not None:
+            _render_translate(exc.summary, quiet)
+        raise
+    _render_translate(summary, quiet)
+    return summary
+
+
+@main.command()
+@lang_option
+@article_option
+@click.option("--engine", "-e", metavar="NAME",
+              help="pseudo, libre, google, deepl, microsoft, mymemory or chatgpt."
+              " Default: 'engine' from the configuration.")
+@click.option("--limit", type=click.IntRange(min=0), metavar="N",
+              help="Draft at most N entries in this run.")
+@click.option("--redo-drafts", is_flag=True,
+              help="Replace earlier machine drafts nobody has touched (still fuzzy, not"
+              " reviewed). Translations are never replaced.")
+@pass_ctx
+@handle_errors
+def translate(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
+              engine: str | None, limit: int | None, redo_drafts: bool) -> None:
+    """Fill empty entries with machine drafts (fuzzy, queued for review).
+
+    \b
+    Approved translations of the same text in other articles are reused first
+    (translation memory); the rest goes to the engine, each distinct text once.
+    Catalogs are saved after every batch: an interrupted run resumes where it stopped.
+    """
+    summary = _run_translate(obj.config, langs, articles, engine=engine, limit=limit,
+                             redo_drafts=redo_drafts)
+    if summary.failed:
+        sys.exit(EXIT_ERROR)
+
+
 @main.command()
 @lang_option
 @article_option
@@ -170,10 +258,13 @@ def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], draft
 @lang_option
 @article_option
 @click.option("--drafts", is_flag=True, help="Build pages from unreviewed drafts too.")
+@click.option("--no-translate", is_flag=True, help="Skip the machine drafts step.")
 @pass_ctx
 @handle_errors
-def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool) -> None:
-    """Run the whole job: extract, update, translate, merge."""
+def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool,
+         no_translate: bool) -> None:
+    """Run the whole job: extract, update, translate (engine from the configuration),
+    merge."""
     from .merge import merge as run_merge
     from .pipeline import extract as run_extract
     from .pipeline import update as run_update
@@ -185,7 +276,12 @@ def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts
     results = run_update(cfg, langs or None, articles or None)
     _report(results, "wrote", quiet=True)
     click.echo(_summary(results, "catalogs"))
+    failed = 0
+    if not no_translate:
+        failed = _run_translate(cfg, langs, articles, quiet=True).failed
     results = run_merge(cfg, langs or None, articles or None, drafts=drafts)
     warnings = _report(results, "built", quiet=True)
     click.echo(f"{_summary(results, 'pages')}; {warnings} warnings")
     click.echo(f"localized pages are in {cfg.rel(cfg.build_path)}/<lang>/<slug>.html")
+    if failed:
+        sys.exit(EXIT_ERROR)
