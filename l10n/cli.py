@@ -152,12 +152,16 @@ def update(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> N
 @main.command()
 @lang_option
 @article_option
-@click.option("--drafts", is_flag=True, help="Use fuzzy (unreviewed) drafts too; pages are"
-              " marked as drafts and not indexed.")
+@click.option("--drafts", is_flag=True, help="Build unapproved versions too, with fuzzy"
+              " drafts; such pages are marked as drafts and not indexed.")
 @pass_ctx
 @handle_errors
 def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool) -> None:
-    """Build localized pages: build/<lang>/<slug>.html."""
+    """Build localized pages: build/<lang>/<slug>.html.
+
+    Only versions approved with 'l10n approve' (and unchanged since) are built; the
+    others are skipped with the reason, unless --drafts is given.
+    """
     from .merge import merge as run
 
     results = run(obj.config, langs or None, articles or None, drafts=drafts)

@@ -147,12 +147,13 @@ def catalog_files(cfg: Config, langs: Iterable[str] | None = None,
 
 
 def queue_items(po: POFile, lang: str, slug: str, path: str) -> list[QueueItem]:
-    """The fuzzy entries of one catalog, in file order."""
-    items = []
-    for entry in active_entries(po):
-        if is_fuzzy(entry):
-            items.append(_item(entry, lang, slug, path))
-    return items
+    """The drafts of one catalog (fuzzy entries with a msgstr), in file order."""
+    return [_item(e, lang, slug, path) for e in active_entries(po) if _is_draft(e)]
+
+
+def _is_draft(entry: POEntry) -> bool:
+    # A fuzzy flag on an empty msgstr marks nothing to review: the entry is untranslated.
+    return is_fuzzy(entry) and bool(entry.msgstr)
 
 
 def _item(entry: POEntry, lang: str, slug: str, path: str) -> QueueItem:
@@ -187,7 +188,7 @@ def _item(entry: POEntry, lang: str, slug: str, path: str) -> QueueItem:
 
 def review_queue(cfg: Config, langs: Iterable[str] | None = None,
                  slugs: Iterable[str] | None = None) -> list[QueueItem]:
-    """Every fuzzy entry of the chosen catalogs, oldest draft first (undated last)."""
+    """Every draft of the chosen catalogs, oldest first (undated last)."""
     items: list[QueueItem] = []
     for lang, slug, path in catalog_files(cfg, langs, slugs):
         name = cfg.rel(path)
@@ -325,7 +326,7 @@ def _apply(cfg: Config, items: Sequence[QueueItem], change: Change) -> Outcome:
             changed = False
             for item in group:
                 entry = entries.get(item.key)
-                if entry is None or not is_fuzzy(entry):
+                if entry is None or not _is_draft(entry):
                     outcome.refused.append((item, "no longer in the review queue"
                                             " (the file changed since it was listed)"))
                     continue
@@ -345,8 +346,6 @@ def _apply(cfg: Config, items: Sequence[QueueItem], change: Change) -> Outcome:
 
 
 def _approval_problem(source: str, text: str) -> str | None:
-    if not text:
-        return "the draft is empty; nothing to approve (translate it or reject it)"
     problems = placeholder_problems(source, text)
     if problems:
         return "placeholders do not match the source: " + "; ".join(problems)
@@ -392,10 +391,9 @@ def edit(cfg: Config, item: QueueItem, text: str, by: str, day: dt.date | None =
     placeholders do not fit the source.
     """
     name, when = check_name(by), _today(day)
-    problem = _approval_problem(item.source, text)
+    problem = _approval_problem(item.source, text) if text else "the new text is empty"
     if problem:
-        raise ReviewError(problem.replace("the draft is", "the new text is"), item.path,
-                          item.line)
+        raise ReviewError(problem, item.path, item.line)
 
     def change(entry: POEntry, _item: QueueItem) -> str | None:
         entry.msgstr = text
