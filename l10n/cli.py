@@ -204,20 +204,24 @@ def _reviewer(cfg: Config, by: str | None) -> str:
     return check_name(by if by is not None else default_reviewer(cfg.root))
 
 
+_DIFF_MARKS = {"delete": ("[-{}-]", "red"), "insert": ("{{+{}+}}", "green"),
+               "equal": ("{}", None)}
+
+
+def _marked_diff(item: Any) -> list[tuple[str, str | None]]:
+    """The source as a word diff from its previous version, piece by piece with its
+    colour: [-old-] red, {+new+} green, so it reads right with and without colours."""
+    out = []
+    for op, piece in item.diff:
+        mark, colour = _DIFF_MARKS[op]
+        out.append((mark.format(piece), colour))
+    return out
+
+
 def _diff_text(item: Any) -> Any:
-    """The source as a rich Text word diff from its previous version: [-old-] in red,
-    {+new+} in green, so it reads right with and without colours."""
     from rich.text import Text
 
-    text = Text()
-    for op, piece in item.diff:
-        if op == "delete":
-            text.append(f"[-{piece}-]", style="red")
-        elif op == "insert":
-            text.append(f"{{+{piece}+}}", style="green")
-        else:
-            text.append(piece)
-    return text
+    return Text.assemble(*((piece, colour or "") for piece, colour in _marked_diff(item)))
 
 
 def _entries(n: int) -> str:
@@ -322,18 +326,20 @@ def _decide(obj: Context, verb: str, ids: tuple[str, ...], langs: tuple[str, ...
         sys.exit(1)
 
 
-_ID_ARG = click.argument("ids", nargs=-1, metavar="[ID]...")
 _BY_OPTION = click.option("--by", metavar="NAME",
                           help="Who decides. Default: git user.name, else $USER.")
 
 
+def _decision_options(func: F) -> F:
+    """What the entries to decide on are: IDs, or an article and/or a locale."""
+    for decorate in (handle_errors, pass_ctx, _BY_OPTION, article_option, lang_option,
+                     click.argument("ids", nargs=-1, metavar="[ID]...")):
+        func = decorate(func)
+    return func
+
+
 @review.command("approve")
-@_ID_ARG
-@lang_option
-@article_option
-@_BY_OPTION
-@pass_ctx
-@handle_errors
+@_decision_options
 def review_approve(obj: Context, ids: tuple[str, ...], langs: tuple[str, ...],
                    articles: tuple[str, ...], by: str | None) -> None:
     """Keep drafts as translations: clears fuzzy, records who approved.
@@ -344,12 +350,7 @@ def review_approve(obj: Context, ids: tuple[str, ...], langs: tuple[str, ...],
 
 
 @review.command("reject")
-@_ID_ARG
-@lang_option
-@article_option
-@_BY_OPTION
-@pass_ctx
-@handle_errors
+@_decision_options
 def review_reject(obj: Context, ids: tuple[str, ...], langs: tuple[str, ...],
                   articles: tuple[str, ...], by: str | None) -> None:
     """Throw drafts away: the entries are untranslated again."""
@@ -376,15 +377,9 @@ def _show_item(item: Any, number: int, total: int) -> None:
         provenance += f" (draft: {item.engine})"
     click.echo(f"{label('provenance')}{provenance}")
     if item.previous_source is not None:
-        pieces = []
-        for op, text in item.diff:
-            if op == "delete":
-                pieces.append(click.style(f"[-{text}-]", fg="red"))
-            elif op == "insert":
-                pieces.append(click.style(f"{{+{text}+}}", fg="green"))
-            else:
-                pieces.append(text)
-        click.echo(f"{label('changed')}{''.join(pieces)}")
+        diff = "".join(click.style(piece, fg=colour) if colour else piece
+                       for piece, colour in _marked_diff(item))
+        click.echo(f"{label('changed')}{diff}")
     click.echo(f"{label('source')}{item.source}")
     click.echo(f"{label('draft')}{item.draft or '(empty)'}")
     for problem in item.problems:

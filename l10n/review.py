@@ -121,6 +121,7 @@ class QueueItem:
 
 
 def item_id(lang: str, slug: str, context: str | None, source: str) -> str:
+    """The stable id of a queue entry: it does not change when the draft does."""
     text = "\x00".join((lang, slug, context or "", source))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:ID_LENGTH]
 

@@ -37,6 +37,15 @@ def spawn(ws: Path, editor: str | None = None) -> pexpect.spawn:
     return child
 
 
+def editor(tmp_path: Path, text: str) -> str:
+    """An $EDITOR that writes the given text into the file it is given."""
+    script = tmp_path / "editor.py"
+    script.write_text("import sys\n"
+                      f"open(sys.argv[1], 'w', encoding='utf-8').write({text + chr(10)!r})\n",
+                      encoding="utf-8")
+    return f"{sys.executable} {script}"
+
+
 def finish(child: pexpect.spawn) -> None:
     child.expect(pexpect.EOF)
     child.close()
@@ -83,12 +92,8 @@ def test_walk_and_quit_half_way(ws):
 
 def test_editor_edit_that_breaks_placeholders_is_refused(ws, tmp_path):
     draft(ws, "de", only=("The council",))
-    script = tmp_path / "bad_editor.py"
-    script.write_text("import sys\n"
-                      "open(sys.argv[1], 'w', encoding='utf-8').write("
-                      "'Der Rat stimmte ab, ohne Link.\\n')\n", encoding="utf-8")
     before = po_path(ws).read_bytes()
-    child = spawn(ws, editor=f"{sys.executable} {script}")
+    child = spawn(ws, editor=editor(tmp_path, "Der Rat stimmte ab, ohne Link."))
     child.expect_exact("[1/1]")
     child.expect_exact(PROMPT)
     child.send("e")
@@ -105,12 +110,7 @@ def test_editor_edit_that_breaks_placeholders_is_refused(ws, tmp_path):
 
 def test_editor_edit_is_saved_and_approved(ws, tmp_path):
     draft(ws, "de", only=("Work",))
-    script = tmp_path / "editor.py"
-    script.write_text("import sys\n"
-                      "open(sys.argv[1], 'w', encoding='utf-8').write("
-                      "'Im <em1>Frühling</em1> beginnen die Arbeiten.\\n')\n",
-                      encoding="utf-8")
-    child = spawn(ws, editor=f"{sys.executable} {script}")
+    child = spawn(ws, editor=editor(tmp_path, "Im <em1>Frühling</em1> beginnen die Arbeiten."))
     child.expect_exact(PROMPT)
     child.send("e")
     child.expect_exact("saved and approved in locales/de/LC_MESSAGES/bike-lanes.po")
