@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import CatalogError
+from .fsio import digest
 from .locale import display_name, plural_forms
 from .model import Segment
 
@@ -206,7 +207,9 @@ def _valid_plural_forms(value: str) -> bool:
     return bool(_PLURAL_EXPR_RE.match(expr)) and expr.count("(") == expr.count(")")
 
 
-def read_catalog(path: Path, display: str | None = None) -> POFile:
+def read_catalog_guarded(path: Path, display: str | None = None) -> tuple[POFile, str]:
+    """A catalog and the digest of the bytes it was read from, for a later write
+    with ``Transaction.stage(..., expect=digest)``."""
     name = display or str(path)
     try:
         data = path.read_bytes()
@@ -214,7 +217,11 @@ def read_catalog(path: Path, display: str | None = None) -> POFile:
         raise CatalogError("no such file", name) from None
     except OSError as exc:
         raise CatalogError(f"cannot read: {exc.strerror or exc}", name) from None
-    return parse_catalog(data, name)
+    return parse_catalog(data, name), digest(data)
+
+
+def read_catalog(path: Path, display: str | None = None) -> POFile:
+    return read_catalog_guarded(path, display)[0]
 
 
 def render_catalog(po: POFile) -> bytes:
@@ -251,8 +258,12 @@ def has_translation(entry: POEntry) -> bool:
     return bool(entry.msgstr) or any(v for v in (entry.msgstr_plural or {}).values())
 
 
-def _key(entry: POEntry) -> tuple[str | None, str]:
+def entry_key(entry: POEntry) -> tuple[str | None, str]:
+    """(context, msgid): how an entry is identified, matching `Segment.key`."""
     return (entry.msgctxt or None, entry.msgid)
+
+
+_key = entry_key
 
 
 @dataclass
@@ -381,3 +392,24 @@ def active_entries(po: POFile) -> Iterator[POEntry]:
     for e in po:
         if not e.obsolete and e.msgid:
             yield e
+
+
+def is_fuzzy(entry: POEntry) -> bool:
+    return "fuzzy" in entry.flags
+
+
+def clear_fuzzy(entry: POEntry) -> None:
+    """What a translator's "mark as done" does: no fuzzy flag, no previous source."""
+    entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+    entry.previous_msgctxt = None
+
+
+def comment_lines(entry: POEntry) -> list[str]:
+    """The translator comment (``# ...`` lines) of an entry, one string per line."""
+    return entry.tcomment.split("\n") if entry.tcomment else []
+
+
+def set_comment_lines(entry: POEntry, lines: Iterable[str]) -> None:
+    entry.tcomment = "\n".join(lines)

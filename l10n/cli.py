@@ -240,12 +240,16 @@ def translate(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
 @main.command()
 @lang_option
 @article_option
-@click.option("--drafts", is_flag=True, help="Use fuzzy (unreviewed) drafts too; pages are"
-              " marked as drafts and not indexed.")
+@click.option("--drafts", is_flag=True, help="Build unapproved versions too, with fuzzy"
+              " drafts; such pages are marked as drafts and not indexed.")
 @pass_ctx
 @handle_errors
 def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool) -> None:
-    """Build localized pages: build/<lang>/<slug>.html."""
+    """Build localized pages: build/<lang>/<slug>.html.
+
+    Only versions approved with 'l10n approve' (and unchanged since) are built; the
+    others are skipped with the reason, unless --drafts is given.
+    """
     from .merge import merge as run
 
     results = run(obj.config, langs or None, articles or None, drafts=drafts)
@@ -285,3 +289,320 @@ def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts
     click.echo(f"localized pages are in {cfg.rel(cfg.build_path)}/<lang>/<slug>.html")
     if failed:
         sys.exit(EXIT_ERROR)
+
+
+# ----------------------------------------------------------------------- review
+
+
+def _reviewer(cfg: Config, by: str | None) -> str:
+    from .review import check_name, default_reviewer
+
+    return check_name(by if by is not None else default_reviewer(cfg.root))
+
+
+_DIFF_MARKS = {"delete": ("[-{}-]", "red"), "insert": ("{{+{}+}}", "green"),
+               "equal": ("{}", None)}
+
+
+def _marked_diff(item: Any) -> list[tuple[str, str | None]]:
+    """The source as a word diff from its previous version, piece by piece with its
+    colour: [-old-] red, {+new+} green, so it reads right with and without colours."""
+    out = []
+    for op, piece in item.diff:
+        mark, colour = _DIFF_MARKS[op]
+        out.append((mark.format(piece), colour))
+    return out
+
+
+def _diff_text(item: Any) -> Any:
+    from rich.text import Text
+
+    return Text.assemble(*((piece, colour or "") for piece, colour in _marked_diff(item)))
+
+
+def _entries(n: int) -> str:
+    return "1 entry" if n == 1 else f"{n} entries"
+
+
+def _queue_table(items: Sequence[Any]) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(show_lines=True, title=f"review queue: {_entries(len(items))}",
+                  title_justify="left")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Where", overflow="fold")
+    table.add_column("Source", overflow="fold")
+    table.add_column("Draft", overflow="fold")
+    table.add_column("Provenance")
+    for it in items:
+        source = Text(it.source) if it.previous_source is None else _diff_text(it)
+        draft = Text(it.draft or "(empty)")
+        if it.problems:
+            draft.append("\n" + "; ".join(it.problems), style="bold red")
+        provenance = it.provenance + (f"\n{it.date}" if it.date else "")
+        if it.previous_source is not None and it.engine:
+            provenance += f"\n(draft: {it.engine})"
+        table.add_row(it.id, f"{it.lang} · {it.slug}\n{it.path}:{it.line}", source, draft,
+                      provenance)
+    return table
+
+
+@main.group(invoke_without_command=True)
+@lang_option
+@article_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True, help="json: a stable format for scripts.")
+@click.option("-i", "--interactive", is_flag=True,
+              help="Walk through the queue: approve, edit, reject, skip, quit.")
+@click.option("--by", metavar="NAME", help="Who decides (with -i). Default: git user.name,"
+              " else $USER.")
+@click.pass_context
+@handle_errors
+def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...], fmt: str,
+           interactive: bool, by: str | None) -> None:
+    """List the review queue (fuzzy drafts), oldest first, or work through it.
+
+    \b
+    l10n review [--lang L] [--article SLUG] [--format table|json]
+    l10n review -i                       interactive walk through the queue
+    l10n review approve ID|--article SLUG|--lang L [--by NAME]
+    l10n review reject  ID|--article SLUG|--lang L [--by NAME]
+    """
+    if ctx.invoked_subcommand is not None:
+        if langs or articles or interactive or by is not None or fmt != "table":
+            raise click.UsageError("give the options after the subcommand, e.g."
+                                   f" 'l10n review {ctx.invoked_subcommand} --lang de'")
+        return
+    import json
+
+    from .review import review_queue
+
+    cfg = ctx.find_object(Context).config
+    if interactive:
+        if fmt != "table":
+            raise click.UsageError("--format does not apply to -i")
+        _interactive_review(cfg, langs or None, articles or None, _reviewer(cfg, by))
+        return
+    items = review_queue(cfg, langs or None, articles or None)
+    if fmt == "json":
+        data = {"count": len(items), "items": [it.to_json() for it in items]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        click.echo("the review queue is empty")
+        return
+    from rich.console import Console
+
+    Console().print(_queue_table(items))
+
+
+def _decide(obj: Context, verb: str, ids: tuple[str, ...], langs: tuple[str, ...],
+            articles: tuple[str, ...], by: str | None) -> None:
+    from . import review as rv
+
+    if not (ids or langs or articles):
+        raise click.UsageError("say what to decide: an entry ID, --article SLUG or --lang L")
+    if ids and (langs or articles):
+        raise click.UsageError("give entry IDs or --article/--lang, not both")
+    cfg = obj.config
+    name = _reviewer(cfg, by)
+    items = rv.select(cfg, ids, langs or None, articles or None)
+    if not items:
+        click.echo(f"nothing to {verb}: no entry of the review queue matches")
+        return
+    outcome = (rv.approve if verb == "approve" else rv.reject)(cfg, items, name)
+    done = "approved" if verb == "approve" else "rejected"
+    for it in outcome.done:
+        click.echo(f"{done} {it.path}:{it.line} [{it.id}]")
+    for it, reason in outcome.refused:
+        _err(f"refused: {it.path}:{it.line} [{it.id}]: {reason}")
+    click.echo(f"{done} {len(outcome.done)} of {_entries(len(items))} as {name}")
+    if outcome.refused:
+        sys.exit(1)
+
+
+_BY_OPTION = click.option("--by", metavar="NAME",
+                          help="Who decides. Default: git user.name, else $USER.")
+
+
+def _decision_options(func: F) -> F:
+    """What the entries to decide on are: IDs, or an article and/or a locale."""
+    for decorate in (handle_errors, pass_ctx, _BY_OPTION, article_option, lang_option,
+                     click.argument("ids", nargs=-1, metavar="[ID]...")):
+        func = decorate(func)
+    return func
+
+
+@review.command("approve")
+@_decision_options
+def review_approve(obj: Context, ids: tuple[str, ...], langs: tuple[str, ...],
+                   articles: tuple[str, ...], by: str | None) -> None:
+    """Keep drafts as translations: clears fuzzy, records who approved.
+
+    Drafts whose placeholders do not match their source are refused.
+    """
+    _decide(obj, "approve", ids, langs, articles, by)
+
+
+@review.command("reject")
+@_decision_options
+def review_reject(obj: Context, ids: tuple[str, ...], langs: tuple[str, ...],
+                  articles: tuple[str, ...], by: str | None) -> None:
+    """Throw drafts away: the entries are untranslated again."""
+    _decide(obj, "reject", ids, langs, articles, by)
+
+
+_KEYS = "[a]pprove  [e]dit  [r]eject  [s]kip  [q]uit > "
+
+
+def _show_item(item: Any, number: int, total: int) -> None:
+    def label(text: str) -> str:
+        return click.style(f"{text:<11}", bold=True)
+
+    click.echo("")
+    click.echo(click.style(f"[{number}/{total}] {item.lang} · {item.slug} · "
+                           f"{item.path}:{item.line} · id {item.id}", fg="cyan", bold=True))
+    where = ", ".join(item.references)
+    context = item.note.replace("\n", "; ")
+    if item.context:
+        context = f"{context} (msgctxt {item.context})"
+    click.echo(f"{label('context')}{context}" + (f" · {where}" if where else ""))
+    provenance = item.provenance + (f", {item.date}" if item.date else "")
+    if item.previous_source is not None and item.engine:
+        provenance += f" (draft: {item.engine})"
+    click.echo(f"{label('provenance')}{provenance}")
+    if item.previous_source is not None:
+        diff = "".join(click.style(piece, fg=colour) if colour else piece
+                       for piece, colour in _marked_diff(item))
+        click.echo(f"{label('changed')}{diff}")
+    click.echo(f"{label('source')}{item.source}")
+    click.echo(f"{label('draft')}{item.draft or '(empty)'}")
+    for problem in item.problems:
+        click.echo(click.style(f"{'warning':<11}{problem}", fg="red"))
+
+
+def _new_text(item: Any) -> str | None:
+    """The reviewer's wording: from $EDITOR, or typed inline. None: no change."""
+    import os
+
+    editor = os.environ.get("EDITOR")
+    if editor:
+        text = click.edit(item.draft + "\n", editor=editor, extension=".txt",
+                          require_save=True)
+    else:
+        click.echo("type the new translation (empty: keep the draft as it is)")
+        text = click.prompt("new", default="", show_default=False)
+    if text is None:
+        return None
+    text = text.rstrip("\r\n")
+    return text if text and text != item.draft else None
+
+
+def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequence[str] | None,
+                        by: str) -> None:
+    from .errors import ReviewError
+    from .review import approve, edit, reject, review_queue
+
+    items = review_queue(cfg, langs, articles)
+    if not items:
+        click.echo("the review queue is empty")
+        return
+    done = {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
+    click.echo(f"{_entries(len(items))} to review, as {by}; every decision is saved at once")
+    quit_ = False
+    for number, item in enumerate(items, 1):
+        _show_item(item, number, len(items))
+        while True:
+            click.echo(_KEYS, nl=False)
+            try:
+                key = click.getchar().lower()
+            except (EOFError, KeyboardInterrupt):
+                key = "q"
+            click.echo(key if key.isprintable() else "")
+            if key == "a":
+                outcome = approve(cfg, [item], by)
+                if outcome.refused:
+                    click.echo(f"refused: {outcome.refused[0][1]}")
+                    continue
+                done["approved"] += 1
+                click.echo(f"approved, saved to {item.path}")
+            elif key == "e":
+                text = _new_text(item)
+                if text is None:
+                    click.echo("no change; the draft stays as it is")
+                    continue
+                try:
+                    edit(cfg, item, text, by)
+                except ReviewError as exc:
+                    click.echo(f"refused: {exc.message}; the entry stays in the queue")
+                    continue
+                done["edited"] += 1
+                click.echo(f"saved and approved in {item.path}")
+            elif key == "r":
+                outcome = reject(cfg, [item], by)
+                if outcome.refused:
+                    click.echo(f"refused: {outcome.refused[0][1]}")
+                    continue
+                done["rejected"] += 1
+                click.echo(f"rejected, saved to {item.path}")
+            elif key == "s":
+                done["skipped"] += 1
+            elif key == "q":
+                quit_ = True
+            else:
+                continue
+            break
+        if quit_:
+            break
+    decided = done["approved"] + done["edited"] + done["rejected"]
+    summary = ", ".join(f"{k} {v}" for k, v in done.items())
+    click.echo(f"\n{summary}; {len(items) - decided} still in the review queue")
+
+
+# -------------------------------------------------------------------- approval
+
+
+@main.command("approve")
+@click.argument("slug")
+@click.option("--lang", "-l", "lang", required=True, metavar="L", help="The locale to approve.")
+@_BY_OPTION
+@pass_ctx
+@handle_errors
+def approve_cmd(obj: Context, slug: str, lang: str, by: str | None) -> None:
+    """Approve the localized version of article SLUG for publication.
+
+    Refused, with the reasons, unless it is complete: nothing untranslated, nothing
+    fuzzy, no placeholder errors. Any later change to the source or a translation
+    makes the approval stale.
+    """
+    from .errors import ApprovalRefused
+    from .review import approve_version
+
+    cfg = obj.config
+    try:
+        state = approve_version(cfg, slug, lang, _reviewer(cfg, by))
+    except ApprovalRefused as exc:
+        _err(f"error: {exc}")
+        for reason in exc.reasons:
+            _err(f"  - {reason}")
+        sys.exit(exc.exit_code)
+    click.echo(f"approved {state.path} for publication, by {state.by} at {state.date}")
+
+
+@main.command("unapprove")
+@click.argument("slug")
+@click.option("--lang", "-l", "lang", required=True, metavar="L", help="The locale.")
+@pass_ctx
+@handle_errors
+def unapprove_cmd(obj: Context, slug: str, lang: str) -> None:
+    """Withdraw the approval of a localized version (it is no longer published)."""
+    from .locale import normalize_locale
+    from .review import unapprove
+
+    cfg = obj.config
+    path = cfg.rel(cfg.catalog_file(normalize_locale(lang), slug))
+    if unapprove(cfg, slug, lang):
+        click.echo(f"removed the approval of {path}")
+    else:
+        click.echo(f"{path} was not approved; nothing changed")

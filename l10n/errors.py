@@ -51,3 +51,15 @@ class LocaleError(L10nError):
 
 class WorkspaceBusyError(L10nError):
     """Another l10n command is writing to the workspace."""
+
+
+class ReviewError(L10nError):
+    """A review decision or approval that cannot be carried out as asked."""
+
+
+class ApprovalRefused(ReviewError):
+    """A localized version is not complete enough to be approved; `reasons` says why."""
+
+    def __init__(self, message: str, reasons: list[str], path: str | Path | None = None):
+        super().__init__(message, path)
+        self.reasons = list(reasons)

@@ -11,6 +11,7 @@ from .fsio import Transaction
 from .locale import bcp47, draft_notice, format_datetime_text, is_rtl, origin_note
 from .model import ArticleResult, MergeWarning, Segment
 from .pipeline import article_language, article_slugs, resolve_languages, target_languages
+from .review import ApprovalState, read_template_if_any, state_of
 from .segment import (
     Translation,
     add_alternate_links,
@@ -38,7 +39,12 @@ class Localized:
 
 def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
              versions: Iterable[str] = ()) -> Localized:
-    """Build the localized page for one article and locale, in memory."""
+    """Build the localized page for one article and locale, in memory.
+
+    ``drafts=True`` uses fuzzy (unreviewed) entries too and marks the page as a
+    draft: a visible notice in the target language and ``robots: noindex``.
+    ``versions`` are the locales linked as alternates.
+    """
     source = cfg.source_file(slug)
     doc = read_html(source, cfg.rel(source))
     source_lang = article_language(cfg, doc)
@@ -91,7 +97,11 @@ def alternate_links(cfg: Config, slug: str, source_lang: str, versions: Iterable
 def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] | None = None,
           drafts: bool = False) -> list[ArticleResult]:
     """Write ``build/<lang>/<slug>.html`` for each article and locale, and the original
-    (with its hreflang links) as ``build/<source language>/<slug>.html``."""
+    (with its hreflang links) as ``build/<source language>/<slug>.html``.
+
+    Only approved, non-stale versions are built; the others are skipped with the
+    reason, unless ``drafts`` is set, which builds them as marked draft pages.
+    """
     chosen = resolve_languages(cfg, langs)
     results: list[ArticleResult] = []
     with Transaction() as tx:
@@ -99,17 +109,24 @@ def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] 
             source = cfg.source_file(slug)
             doc = read_html(source, cfg.rel(source))
             source_lang = article_language(cfg, doc)
-            all_targets = target_languages(cfg, source_lang)
-            built = [lang for lang in all_targets if cfg.catalog_file(lang, slug).exists()]
+            states = approval_states(cfg, slug, target_languages(cfg, source_lang))
+            # Only versions that get built are linked, from the original and each other.
+            built = [lang for lang, st in states.items() if st.approved or drafts]
             for lang in target_languages(cfg, source_lang, chosen):
                 out = cfg.output_file(lang, slug)
                 result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(out))
-                if lang not in built:
+                if lang not in states:
                     result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
                                       " run 'l10n update'")
                     results.append(result)
                     continue
-                page = localize(cfg, slug, lang, drafts=drafts, versions=built)
+                if lang not in built:
+                    result.skipped = unpublished_reason(states[lang], slug, lang)
+                    results.append(result)
+                    continue
+                # An approved version is published as is; anything else is a draft page.
+                page = localize(cfg, slug, lang, drafts=not states[lang].approved,
+                                versions=built)
                 result.warnings = page.warnings
                 result.counts = {"translated": page.used}
                 result.changed = _stage_if_changed(tx, out, page.data, cfg.rel(out))
@@ -123,6 +140,26 @@ def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] 
             result.changed = _stage_if_changed(tx, out, serialize_html(doc), cfg.rel(out))
             results.append(result)
     return results
+
+
+def approval_states(cfg: Config, slug: str, langs: Iterable[str]) -> dict[str, ApprovalState]:
+    """The approval state of each locale of an article that has a catalog."""
+    template = read_template_if_any(cfg, slug)
+    states: dict[str, ApprovalState] = {}
+    for lang in langs:
+        path = cfg.catalog_file(lang, slug)
+        if path.exists():
+            states[lang] = state_of(template, read_catalog(path, cfg.rel(path)), cfg.rel(path))
+    return states
+
+
+def unpublished_reason(state: ApprovalState, slug: str, lang: str) -> str:
+    """One line: why a version is not built, and what to do about it."""
+    command = f"'l10n approve {slug} --lang {lang}'"
+    if state.state == "stale":
+        return (f"{state.reasons[0]}; review it and run {command} again"
+                " (or build drafts with --drafts)")
+    return f"not approved; approve it with {command}, or build drafts with --drafts"
 
 
 def _stage_if_changed(tx: Transaction, path, data: bytes, display: str) -> bool:

@@ -23,7 +23,7 @@ def test_init_scaffolds_a_workspace_that_sync_can_run(tmp_path: Path) -> None:
     assert "created l10n.toml" in result.output
     (folder / "source" / "a.html").write_text(
         "<html><body><article><h1>Guten Tag</h1></article></body></html>", encoding="utf-8")
-    result = runner.invoke(main, ["-C", str(folder), "sync"])
+    result = runner.invoke(main, ["-C", str(folder), "sync", "--drafts"])
     assert result.exit_code == 0, result.output
     assert (folder / "build" / "ar" / "a.html").is_file()
     msgfmt_check(folder / "locales" / "ar" / "LC_MESSAGES" / "a.po")
@@ -47,7 +47,7 @@ def test_pyproject_tool_table_is_a_workspace(tmp_path: Path) -> None:
         '[project]\nname = "x"\n\n[tool.l10n]\nsource_dir = "articles"\n'
         'languages = ["fr"]\nsource_language = "en"\n', encoding="utf-8")
     (root / "articles" / "s.html").write_text("<p>Hello there</p>", encoding="utf-8")
-    result = CliRunner().invoke(main, ["-C", str(root), "sync"])
+    result = CliRunner().invoke(main, ["-C", str(root), "sync", "--drafts"])
     assert result.exit_code == 0, result.output
     assert (root / "build" / "fr" / "s.html").is_file()
 

@@ -176,7 +176,7 @@ def test_dates_are_localized_and_hreflang_links_added(tmp_path: Path, cli) -> No
 def test_merge_cli_writes_pages_and_original(workspace: Path, cli) -> None:
     assert cli(workspace, "extract").exit_code == 0
     assert cli(workspace, "update").exit_code == 0
-    result = cli(workspace, "merge")
+    result = cli(workspace, "merge", "--drafts")
     assert result.exit_code == 0, result.output
     built = sorted(str(p.relative_to(workspace / "build"))
                    for p in (workspace / "build").rglob("*.html"))
