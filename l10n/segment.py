@@ -267,6 +267,9 @@ class _Run:
     children[start-1]."""
 
     parent: etree._Element
+    # The parent's children when the run was found: lxml indexes children by walking
+    # a linked list, so parent[i] on a page with 100,000 paragraphs would be quadratic.
+    kids: list[etree._Element]
     start: int
     end: int
     placeholders: dict[str, etree._Element] = field(default_factory=dict)
@@ -275,16 +278,16 @@ class _Run:
     def lead(self) -> str:
         if self.start == 0:
             return self.parent.text or ""
-        return self.parent[self.start - 1].tail or ""
+        return self.kids[self.start - 1].tail or ""
 
     def set_lead(self, value: str | None) -> None:
         if self.start == 0:
             self.parent.text = value
         else:
-            self.parent[self.start - 1].tail = value
+            self.kids[self.start - 1].tail = value
 
     def trail(self) -> str:
-        return self.lead() if self.end == self.start else (self.parent[self.end - 1].tail or "")
+        return self.lead() if self.end == self.start else (self.kids[self.end - 1].tail or "")
 
 
 @dataclass
@@ -397,7 +400,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 if run.start == 0:
                     at = (info.order[run.parent], 1)
                 else:
-                    at = (info.subtree_end[run.parent[run.start - 1]], 2)
+                    at = (info.subtree_end[run.kids[run.start - 1]], 2)
                 found.append((at, seq, seg, run))
                 seq += 1
         stack.extend(reversed(blocks))
@@ -421,10 +424,10 @@ def _split(el: etree._Element, info: _Analysis) -> tuple[list[_Run], list[etree.
     for i, child in enumerate(children):
         if info.inline[child]:
             continue
-        runs.append(_Run(el, start, i))
+        runs.append(_Run(el, children, start, i))
         blocks.append(child)
         start = i + 1
-    runs.append(_Run(el, start, len(children)))
+    runs.append(_Run(el, children, start, len(children)))
     return [_narrow(run, info) for run in runs], blocks
 
 
@@ -438,7 +441,7 @@ def _narrow(run: _Run, info: _Analysis) -> _Run:
     """Trim text-less placeholders off the ends of a run, and step into an inline
     element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
     while True:
-        p = run.parent
+        p = run.kids
         while (run.start < run.end and not run.lead().strip()
                and _edge_droppable(p[run.start], info)):
             run.start += 1
@@ -449,7 +452,8 @@ def _narrow(run: _Run, info: _Analysis) -> _Run:
                 and not (p[run.start].tail or "").strip()
                 and not info.opaque(p[run.start])):
             inner = p[run.start]
-            run = _Run(inner, 0, len(inner))
+            kids = list(inner)
+            run = _Run(inner, kids, 0, len(kids))
             continue
         return run
 
@@ -467,7 +471,7 @@ def _segment_of(run: _Run, info: _Analysis) -> Segment | None:
     counter = 0
     # Depth-first over the run's inline content, without recursion.
     stack: list[tuple[etree._Element, bool]] = [
-        (child, False) for child in reversed(run.parent[run.start:run.end])
+        (child, False) for child in reversed(run.kids[run.start:run.end])
     ]
     while stack:
         el, closing = stack.pop()
@@ -517,14 +521,13 @@ def _describe_opaque(el: etree._Element) -> str | None:
 
 
 def _line_of(run: _Run) -> int:
-    p = run.parent
     if run.start > 0 and run.lead().strip():
-        ref = p[run.start - 1]
+        ref = run.kids[run.start - 1]
     elif run.end > run.start and not run.lead().strip():
-        ref = p[run.start]
+        ref = run.kids[run.start]
     else:
-        ref = p
-    return ref.sourceline or p.sourceline or 1
+        ref = run.parent
+    return ref.sourceline or run.parent.sourceline or 1
 
 
 def _attribute_segments(el: etree._Element, tag: str) -> Iterator[tuple[Segment, _Attr]]:
@@ -665,10 +668,15 @@ def _rebuild(run: _Run, tokens: list[Token]) -> None:
             stack.append(node)
         else:
             stack.pop()
-    for child in list(p[run.start:run.end]):
+    for child in run.kids[run.start:run.end]:
         p.remove(child)
-    for offset, node in enumerate(top):
-        p.insert(run.start + offset, node)
+    previous = run.kids[run.start - 1] if run.start > 0 else None
+    for node in top:
+        if previous is None:
+            p.insert(0, node)
+        else:
+            previous.addnext(node)
+        previous = node
     if top:
         run.set_lead((lws + lead_text) or None)
         top[-1].tail = ((top[-1].tail or "") + tws) or None
