@@ -172,6 +172,13 @@ def parse_html(data: bytes, path: str) -> HtmlDocument:
         raise HtmlError(f"cannot parse HTML: {exc}", path) from None
     if root is None:
         raise HtmlError("no HTML content", path)
+    for error in parser.error_log:
+        # libxml2 recovers from almost anything; what it cannot recover from (such as
+        # nesting deeper than 2048 levels) it drops silently, so the page would lose text.
+        if error.level_name == "FATAL":
+            message = error.message.split(":")[0] if "Excessive depth" in error.message else (
+                error.message)
+            raise HtmlError(f"cannot parse HTML: {message}", path, error.line or None)
     tree = root.getroottree()
     lang = (root.get("lang") or root.get("xml:lang") or "").strip() or None
     return HtmlDocument(tree=tree, encoding=encoding, bom=bom, path=path, declared_lang=lang)

@@ -144,3 +144,23 @@ def test_not_a_workspace(tmp_path: Path) -> None:
 def test_missing_template_for_update(ready: Path) -> None:
     proc = run(ready, "update", "--article", "other")
     assert_clean_failure(proc, "locales/templates/other.pot", "run 'l10n extract' first")
+
+
+def test_nesting_deeper_than_the_parser_can_hold_is_an_error(ready: Path) -> None:
+    (ready / "source" / "deep.html").write_text(
+        "<html><body>\n" + "<div>" * 3000 + "<p>Ganz tief</p>" + "</div>" * 3000
+        + "</body></html>", encoding="utf-8")
+    before = snapshot(ready)
+    proc = run(ready, "extract")
+    assert_clean_failure(proc, "source/deep.html:2: cannot parse HTML: Excessive depth")
+    assert snapshot(ready) == before
+
+
+def test_deep_but_parsable_nesting_is_handled(ready: Path) -> None:
+    (ready / "source" / "deep.html").write_text(
+        "<html><body>" + "<div>" * 1500 + "<p>Ganz tief</p>" + "</div>" * 1500
+        + "<p>" + "<span>x " * 1500 + "tief</p></body></html>", encoding="utf-8")
+    proc = run(ready, "extract")
+    assert proc.returncode == 0, proc.stderr
+    pot = (ready / "locales/templates/deep.pot").read_text(encoding="utf-8")
+    assert 'msgid "Ganz tief"' in pot
