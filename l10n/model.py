@@ -40,8 +40,8 @@ class Token:
 
 
 @dataclass
-class MergeWarning:
-    """A translation that could not be used; the source text was kept instead."""
+class Notice:
+    """A message about one file (and line) that the user should see."""
 
     message: str
     path: str | None = None
@@ -52,6 +52,10 @@ class MergeWarning:
         if self.path:
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         return where + self.message
+
+
+# A translation that could not be used; the source text was kept instead.
+MergeWarning = Notice
 
 
 @dataclass

@@ -55,7 +55,7 @@ from .engines import (
 from .errors import CatalogError, ConfigError, L10nError
 from .fsio import atomic_write, digest, file_digest
 from .locale import LocaleError, normalize_locale, same_language
-from .model import placeholder_problems
+from .model import Notice, placeholder_problems
 from .pipeline import read_template, resolve_languages, template_slugs
 
 DRAFT_MARK = "l10n-draft:"
@@ -66,21 +66,6 @@ COMMENT_WIDTH = WRAP - 2  # "# " + the line must fit the wrap width
 SAVE_ATTEMPTS = 3  # re-reads of a catalog that keeps changing on disk before giving up
 
 Key = tuple[str | None, str]
-
-
-@dataclass
-class Notice:
-    """Something the user should know about one entry or file."""
-
-    message: str
-    path: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        where = ""
-        if self.path:
-            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
-        return where + self.message
 
 
 @dataclass
