@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_time
 from babel.messages.plurals import get_plural
 
 from .errors import LocaleError
@@ -89,7 +89,13 @@ def format_datetime_text(value: str, target: str) -> str | None:
             return format_date(dt.date.fromisoformat(value), format="long", locale=loc)
         if len(value) >= 16 and value[10] in "T ":
             moment = dt.datetime.fromisoformat(value.replace("z", "Z"))
-            return format_datetime(moment, format="long", locale=loc, tzinfo=moment.tzinfo)
+            # A long date and a short time ("20 November 2026 at 09:30"), joined the
+            # way the locale joins them; the time stays in the page's own time zone.
+            day = format_date(moment.date(), format="long", locale=loc)
+            clock = format_time(moment.timetz() if moment.tzinfo else moment.time(),
+                                format="short", locale=loc)
+            pattern = str(loc.datetime_formats.get("long", "{1} {0}"))
+            return pattern.replace("{1}", day).replace("{0}", clock).replace("'", "")
     except (ValueError, TypeError, LookupError):
         return None
     return None
