@@ -602,7 +602,7 @@ def check_catalog_current(cat: CatalogFile, ctx: CheckContext) -> Iterator[Findi
     new = [k for k in template_keys if k not in entries]
     gone = [e for k, e in entries.items() if k not in template_keys]
     if new or gone:
-        line = gone[0].linenum if gone else None
+        line = gone[0].linenum if gone else _header_start(cat.text)
         yield _finding(cat, ERROR, "stale-catalog", "out of date with"
                        f" {cat.article.template_path} ({len(new)} new, {len(gone)} gone);"
                        " run 'l10n update'",
@@ -635,8 +635,9 @@ def check_approval(cat: CatalogFile, ctx: CheckContext) -> Iterator[Finding]:
     state = state_of(cat.article.template, cat.po, cat.path)
     command = f"'l10n approve {cat.slug} --lang {cat.lang}'"
     if state.state == "none":
+        # The header is where the approval stamp goes.
         yield _finding(cat, ERROR, "approval-missing", f"not approved for publication;"
-                       f" review it and run {command}", cat.path)
+                       f" review it and run {command}", cat.path, _header_start(cat.text))
     elif state.state == "stale":
         line = header_line(cat.text, "X-L10n-Approved-Digest")
         yield _finding(cat, ERROR, "approval-stale", f"{state.reasons[0]}; review it and"
@@ -705,7 +706,7 @@ def check_template(art: ArticleFiles, ctx: CheckContext) -> Iterator[Finding]:
         detail = "segments reordered"
     yield _finding(art, ERROR, "stale-template", f"out of date with {art.source_path}"
                    f" ({detail}); run 'l10n extract'", art.template_path,
-                   gone[0].linenum if gone else None)
+                   gone[0].linenum if gone else _header_start(art.template_text))
 
 
 @dataclass

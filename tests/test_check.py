@@ -19,7 +19,7 @@ from workspace_kit import article, catalog_path, make_workspace, run
 
 from l10n.checks import Entry, EntryContext, check_format, check_numbers, run_checks
 from l10n.config import CheckSettings, load_config
-from l10n.model import Finding
+from l10n.model import FINDING_CODES, Finding
 from l10n.report import github_annotation
 
 SLUG = "checked"
@@ -406,9 +406,9 @@ def test_require_approved(known: Path) -> None:
     result = check(known, *args)
     assert result.exit_code == 1
     assert findings(result.stdout) == [
-        f"locales/de/LC_MESSAGES/{slug}.po: error: approval-missing: not approved for"
+        f"locales/de/LC_MESSAGES/{slug}.po:3: error: approval-missing: not approved for"
         f" publication; review it and run 'l10n approve {slug} --lang de'"
-        for slug in ("bike-lanes", "budget")]
+        for slug in ("bike-lanes", "budget")]  # line 3: the header, where the stamp goes
     assert check(known, "--lang", "de").exit_code == 0  # approvals only when asked
     for slug in ("bike-lanes", "budget"):
         assert run(known, "approve", slug, "--lang", "de", "--by", "Ed").exit_code == 0
@@ -552,7 +552,7 @@ def test_repository_gate_is_live(tmp_path: Path) -> None:
     result = check(copy)
     assert result.exit_code == 1
     assert findings(result.stdout) == [
-        "locales/ja/LC_MESSAGES/wahl-ergebnisse.po: error: approval-missing: not approved for"
+        "locales/ja/LC_MESSAGES/wahl-ergebnisse.po:3: error: approval-missing: not approved for"
         " publication; review it and run 'l10n approve wahl-ergebnisse --lang ja'"]
 
 
@@ -576,3 +576,9 @@ def test_ci_workflow_runs_the_gate_on_this_repository(tmp_path: Path, monkeypatc
         result = run(REPO, *args)
         assert result.exit_code == 0, (command, result.output)
     assert junit(tmp_path / "l10n-junit.xml").get("tests") == "9"
+
+
+def test_every_finding_code_is_documented() -> None:
+    text = (REPO / "docs" / "check.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `([a-z-]+)` \| (?:error|warning)", text, re.M)
+    assert sorted(documented) == sorted(FINDING_CODES)
