@@ -188,11 +188,28 @@ def parse_catalog(data: bytes, path: str) -> POFile:
     charset = po.metadata.get("Content-Type", "")
     m = re.search(r"charset=([\w.-]+)", charset)
     if m and m.group(1).lower() not in ("utf-8", "utf8", "charset", "ascii", "us-ascii"):
-        raise CatalogError(f"charset {m.group(1)} is not supported (use UTF-8)", path, 1)
+        raise CatalogError(f"charset {m.group(1)} is not supported (use UTF-8)", path,
+                           header_line(text, "Content-Type") or 1)
     plural = po.metadata.get("Plural-Forms")
     if plural is not None and plural.strip() and not _valid_plural_forms(plural):
-        raise CatalogError(f"invalid Plural-Forms header: {plural!r}", path, 1)
+        raise CatalogError(f"invalid Plural-Forms header: {plural!r}", path,
+                           header_line(text, "Plural-Forms") or 1)
     return po
+
+
+def header_line(text: str, name: str) -> int | None:
+    """The line of a header field (``"Language: de\\n"``) in a PO file's text, as
+    GNU msgfmt reports it; None when the header has no such field."""
+    pattern = re.compile(rf'^\s*(?:msgstr\s+)?"{re.escape(name)}\s*:', re.IGNORECASE)
+    in_header = False
+    for number, line in enumerate(text.split("\n"), 1):
+        if line.startswith('msgid ""'):
+            in_header = True
+        elif in_header and not line.strip():
+            break  # the header entry ends at the first blank line
+        elif in_header and pattern.match(line):
+            return number
+    return None
 
 
 _PLURAL_RE = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*([^;]+);?\s*$")

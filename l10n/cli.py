@@ -606,3 +606,127 @@ def unapprove_cmd(obj: Context, slug: str, lang: str) -> None:
         click.echo(f"removed the approval of {path}")
     else:
         click.echo(f"{path} was not approved; nothing changed")
+
+
+# ------------------------------------------------------------- status, check
+
+
+def _status_table(status: Any) -> Any:
+    """The status as a rich table, with a bar per row (for terminals)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from .checks import format_percent
+    from .report import HEADERS, NUMERIC, bar, status_rows
+
+    table = Table(title="translation status", title_justify="left")
+    for i, header in enumerate(HEADERS):
+        table.add_column(header, justify="right" if i in NUMERIC or i == 4 else "left",
+                         no_wrap=i in (0, 3))
+    rows = status_rows(status)
+    for number, row in enumerate(rows):
+        done = row.counts.complete_words
+        colour = "green" if done >= 100 else "yellow" if done >= 50 else "red"
+        cells: list[Any] = row.cells()
+        cells[3] = Text.assemble((bar(done), colour), f" {format_percent(done)}%")
+        style = "bold" if row.total else None
+        end = number + 1 < len(rows) and row.total != rows[number + 1].total
+        table.add_row(*cells, style=style, end_section=end)
+    return table
+
+
+@main.command()
+@lang_option
+@article_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
+              default="table", show_default=True,
+              help="table: rich in a terminal, plain otherwise; markdown: for pull-request"
+              " comments; json: a stable schema (docs/status.md).")
+@pass_ctx
+@handle_errors
+def status(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], fmt: str) -> None:
+    """How far each article is in each locale: segments, words, translated, drafts
+    awaiting review, untranslated, obsolete, completeness and approval, with totals
+    per locale and overall."""
+    from .checks import compute_status
+    from .report import status_json, status_markdown, status_text
+
+    result = compute_status(obj.config, langs or None, articles or None)
+    if fmt == "json":
+        import json
+
+        click.echo(json.dumps(status_json(result), ensure_ascii=False, indent=2))
+    elif fmt == "markdown":
+        click.echo(status_markdown(result), nl=False)
+    elif sys.stdout.isatty():
+        from rich.console import Console
+
+        Console().print(_status_table(result))
+    else:
+        click.echo(status_text(result))
+
+
+def _repository_path(cfg: Config, path: str | None) -> str | None:
+    """A finding's file as GitHub sees it: relative to $GITHUB_WORKSPACE (or the
+    current folder), since the workspace may be a subfolder of the repository."""
+    import os
+
+    if path is None:
+        return None
+    base = Path(os.environ.get("GITHUB_WORKSPACE") or Path.cwd()).resolve()
+    try:
+        return (cfg.root / path).resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path
+
+
+@main.command()
+@click.option("--min-complete", type=click.FloatRange(0, 100), metavar="PCT",
+              help="Minimum completeness of every localized version, in percent; replaces"
+              " the thresholds of [check] in the configuration.")
+@click.option("--require-approved", is_flag=True,
+              help="Every localized version must be approved, and unchanged since.")
+@lang_option
+@article_option
+@click.option("--format", "fmt", type=click.Choice(["text", "github", "junit"]),
+              default="text", show_default=True,
+              help="github: GitHub Actions annotations; junit: JUnit XML (to --junit-file,"
+              " or standard output).")
+@click.option("--junit-file", type=click.Path(dir_okay=False, path_type=Path), metavar="PATH",
+              help="Write a JUnit XML report to PATH (with any --format).")
+@pass_ctx
+@handle_errors
+def check(obj: Context, min_complete: float | None, require_approved: bool,
+          langs: tuple[str, ...], articles: tuple[str, ...], fmt: str,
+          junit_file: Path | None) -> None:
+    """Gate for CI: exit 0 when every check holds, 1 when any finds an error.
+
+    \b
+    Checks: completeness against the thresholds; templates up to date with the
+    articles and catalogs with the templates; PO/POT files valid as msgfmt --check
+    sees them; per translated entry placeholders, markup, whitespace, numbers, URLs
+    and untranslated copies; approvals (with --require-approved). Warnings are
+    shown but do not fail the gate.
+    """
+    from .checks import check_workspace
+    from .fsio import atomic_write
+    from .report import github_annotation, junit_xml, summary_line
+
+    cfg = obj.config
+    result = check_workspace(cfg, min_complete, require_approved, langs or None,
+                             articles or None)
+    if junit_file is not None:
+        atomic_write(junit_file, junit_xml(result))
+    if fmt == "junit" and junit_file is None:
+        click.echo(junit_xml(result).decode("utf-8"), nl=False)
+    elif fmt == "github":
+        for finding in result.findings:
+            click.echo(github_annotation(finding, _repository_path(cfg, finding.path)))
+        click.echo(summary_line(result))
+    else:
+        if fmt == "text":
+            for finding in result.findings:
+                click.echo(str(finding))
+        click.echo(summary_line(result) + (f"; JUnit report in {junit_file}" if junit_file
+                                           else ""))
+    sys.exit(0 if result.passed else EXIT_ERROR)

@@ -24,6 +24,28 @@ _KNOWN_KEYS = {
 }
 
 
+COUNT_UNITS = ("words", "segments")
+_CHECK_KEYS = {"min_complete", "min_complete_per_locale", "count", "require_approved",
+               "untranslated_copy_words"}
+
+
+@dataclass
+class CheckSettings:
+    """The gates of ``l10n check``, from ``[tool.l10n.check]``."""
+
+    # Minimum completeness (percent) of every localized version; None: no gate.
+    min_complete: float | None = None
+    # Per-locale minimums, which replace min_complete for their locale.
+    min_complete_per_locale: dict[str, float] = field(default_factory=dict)
+    count: str = "words"  # what completeness counts: "words" or "segments"
+    require_approved: bool = False  # every version must be approved (and not stale)
+    # A translation identical to a source of more words than this is reported.
+    untranslated_copy_words: int = 4
+
+    def min_complete_for(self, lang: str) -> float | None:
+        return self.min_complete_per_locale.get(lang, self.min_complete)
+
+
 @dataclass
 class Config:
     """Where a workspace keeps its files, and what it translates into."""
@@ -36,7 +58,7 @@ class Config:
     source_language: str = "en"
     engine: str = "pseudo"
     engines: dict[str, dict[str, Any]] = field(default_factory=dict)
-    check: dict[str, Any] = field(default_factory=dict)
+    check: CheckSettings = field(default_factory=CheckSettings)
     # Where each language version is published, relative to a built page.
     url_template: str = "../{lang}/{slug}.html"
     tm_min_score: float = 80.0
@@ -138,10 +160,9 @@ def load_config(root: Path) -> Config:
     if not isinstance(langs, list) or not all(isinstance(x, str) and x for x in langs):
         raise ConfigError("languages must be a list of locale codes", file)
     for key in ("engines", "check"):
-        value = table.get(key, {})
-        if not isinstance(value, dict):
+        if not isinstance(table.get(key, {}), dict):
             raise ConfigError(f"[{key}] must be a table", file)
-        setattr(cfg, key, value)
+    cfg.engines = table.get("engines", {})
     if "tm_min_score" in table:
         score = table["tm_min_score"]
         if not isinstance(score, int | float) or not 0 <= score <= 100:
@@ -157,7 +178,53 @@ def load_config(root: Path) -> Config:
 
     cfg.source_language = normalize_locale(cfg.source_language, where=file)
     cfg.languages = list(dict.fromkeys(normalize_locale(x, where=file) for x in langs))
+    cfg.check = _check_settings(table.get("check", {}), cfg.languages, file)
     return cfg
+
+
+def _percent(value: Any, name: str, file: Path) -> float:
+    # bool is an int to Python, but `min_complete = true` is a mistake, not 1 %.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise ConfigError(f"[check] {name} must be a percentage from 0 to 100", file)
+    return float(value)
+
+
+def _check_settings(table: dict[str, Any], languages: list[str], file: Path) -> CheckSettings:
+    """Validate ``[check]``: every mistake is a configuration error (exit code 2)."""
+    from .locale import normalize_locale
+
+    unknown = sorted(set(table) - _CHECK_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r} in [check]", file)
+    settings = CheckSettings()
+    if "min_complete" in table:
+        settings.min_complete = _percent(table["min_complete"], "min_complete", file)
+    per_locale = table.get("min_complete_per_locale", {})
+    if not isinstance(per_locale, dict):
+        raise ConfigError("[check.min_complete_per_locale] must be a table of"
+                          " locale = percentage", file)
+    for code, value in per_locale.items():
+        lang = normalize_locale(code, where=file)
+        if lang not in languages:
+            raise ConfigError(f"[check.min_complete_per_locale] {code}: not one of the"
+                              " configured languages", file)
+        settings.min_complete_per_locale[lang] = _percent(
+            value, f"min_complete_per_locale.{code}", file)
+    if "count" in table:
+        if table["count"] not in COUNT_UNITS:
+            raise ConfigError('[check] count must be "words" or "segments"', file)
+        settings.count = table["count"]
+    if "require_approved" in table:
+        if not isinstance(table["require_approved"], bool):
+            raise ConfigError("[check] require_approved must be true or false", file)
+        settings.require_approved = table["require_approved"]
+    if "untranslated_copy_words" in table:
+        words = table["untranslated_copy_words"]
+        if isinstance(words, bool) or not isinstance(words, int) or words < 0:
+            raise ConfigError("[check] untranslated_copy_words must be a whole number"
+                              " of 0 or more", file)
+        settings.untranslated_copy_words = words
+    return settings
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

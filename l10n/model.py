@@ -71,6 +71,52 @@ class ArticleResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
+ERROR = "error"
+WARNING = "warning"
+
+# The codes of `Finding`: short, stable ids that CI configurations and scripts rely on.
+FINDING_CODES = (
+    "invalid-po",  # a PO/POT file GNU msgfmt --check (or our strict reader) rejects
+    "invalid-source",  # an article that cannot be read
+    "header",  # a PO header field missing or wrong (Language, Plural-Forms, Content-Type)
+    "stale-template",  # the template no longer matches its article: run extract
+    "stale-catalog",  # a catalog missing or out of date with its template: run update
+    "incomplete",  # completeness below the threshold
+    "approval-missing",  # not approved for publication
+    "approval-stale",  # approved, but changed since
+    "placeholders",  # placeholders of a translation do not match its source
+    "markup",  # a tag or entity in a translation that is no placeholder
+    "format",  # printf-style directives of a c-format/python-format entry differ
+    "whitespace",  # leading or trailing whitespace not preserved
+    "numbers",  # a number of the source missing from the translation
+    "urls",  # a URL of the source missing from the translation
+    "untranslated-copy",  # a long source copied as its own translation
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem found by ``l10n check``, located in a file (and line)."""
+
+    severity: str  # ERROR or WARNING: only errors fail the gate
+    code: str  # one of FINDING_CODES
+    message: str
+    path: str | None = None  # relative to the workspace root
+    line: int | None = None
+    slug: str | None = None  # the article it concerns, when it concerns one
+    lang: str | None = None  # the locale it concerns, when it concerns one
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path:
+            where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
+        return f"{where}{self.severity}: {self.code}: {self.message}"
+
+
 def escape_text(text: str) -> str:
     """Write literal text so that it cannot be mistaken for a placeholder.
 
