@@ -3,6 +3,7 @@
 // insertion, pair highlighting and keyboard shortcuts.
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
 
   function editorOf(id) { return document.getElementById("edit-" + id); }
 
