@@ -107,6 +107,16 @@
     }
   });
 
+  // One save per click: a second submit of a form on its way is dropped.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (form.dataset.busy) { event.preventDefault(); return; }
+    form.dataset.busy = "1";
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-busy]").forEach(function (f) { delete f.dataset.busy; });
+  });
+
   // The entry being worked on is the current one for the keys.
   document.addEventListener("focusin", function (event) {
     var entry = event.target.closest && event.target.closest(".entry");
