@@ -730,3 +730,50 @@ def check(obj: Context, min_complete: float | None, require_approved: bool,
         click.echo(summary_line(result) + (f"; JUnit report in {junit_file}" if junit_file
                                            else ""))
     sys.exit(0 if result.passed else EXIT_ERROR)
+
+
+# ------------------------------------------------------------------- review desk
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback needs care: set"
+              " L10N_SERVE_TOKEN.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port).")
+@pass_ctx
+@handle_errors
+def serve(obj: Context, host: str, port: int) -> None:
+    """Open the review desk: a local web page to review drafts and approve articles.
+
+    \b
+    Every change is written to the same PO files, through the same library, as the
+    other commands. With L10N_SERVE_TOKEN set in the environment, every request
+    needs that token (open the printed address with ?token=... once).
+    """
+    import os
+
+    from .web.server import bind, run
+
+    cfg = obj.config
+    token = os.environ.get("L10N_SERVE_TOKEN") or None
+    sock, url = bind(host, port)
+    if token is None and not _is_loopback(host):
+        _err(f"warning: listening on {host} without an access token: anyone who can reach"
+             " this machine can approve translations; set L10N_SERVE_TOKEN")
+    click.echo(f"review desk for {cfg.root} on {url}")
+    if token is not None:
+        click.echo(f"access token required: open {url}?token=<L10N_SERVE_TOKEN> once")
+    click.echo("press Ctrl-C to stop")
+    run(cfg, sock, access_token=token, loopback_only=_is_loopback(host))
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -57,6 +57,10 @@ class ReviewError(L10nError):
     """A review decision or approval that cannot be carried out as asked."""
 
 
+class ChangedMeanwhile(ReviewError):
+    """What a decision was made on (an entry, a catalog) changed before it was saved."""
+
+
 class ApprovalRefused(ReviewError):
     """A localized version is not complete enough to be approved; `reasons` says why."""
 

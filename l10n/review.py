@@ -22,7 +22,7 @@ import json
 import os
 import re
 import subprocess
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ from .catalog import (
     set_comment_lines,
 )
 from .config import Config
-from .errors import ApprovalRefused, L10nError, ReviewError
+from .errors import ApprovalRefused, ChangedMeanwhile, L10nError, ReviewError
 from .fsio import Transaction, digest
 from .locale import normalize_locale
 from .model import PLACEHOLDER_RE, placeholder_problems
@@ -158,6 +158,10 @@ def _is_draft(entry: POEntry) -> bool:
 
 
 def _item(entry: POEntry, lang: str, slug: str, path: str) -> QueueItem:
+    return QueueItem(**_item_fields(entry, lang, slug, path))
+
+
+def _item_fields(entry: POEntry, lang: str, slug: str, path: str) -> dict[str, Any]:
     engine = date = None
     for line in comment_lines(entry):
         m = _DRAFT_RE.match(line.strip())
@@ -168,23 +172,23 @@ def _item(entry: POEntry, lang: str, slug: str, path: str) -> QueueItem:
     provenance = SOURCE_CHANGED if previous is not None else engine or "unknown"
     problems = placeholder_problems(entry.msgid, entry.msgstr) if entry.msgstr else []
     context, source = entry_key(entry)
-    return QueueItem(
-        id=item_id(lang, slug, context, source),
-        lang=lang,
-        slug=slug,
-        path=path,
-        line=entry.linenum,
-        context=context,
-        note=entry.comment or "",
-        references=tuple(f"{f}:{n}" if n else f for f, n in entry.occurrences),
-        source=source,
-        draft=entry.msgstr,
-        provenance=provenance,
-        engine=engine,
-        date=date,
-        previous_source=previous,
-        problems=tuple(problems),
-    )
+    return {
+        "id": item_id(lang, slug, context, source),
+        "lang": lang,
+        "slug": slug,
+        "path": path,
+        "line": entry.linenum,
+        "context": context,
+        "note": entry.comment or "",
+        "references": tuple(f"{f}:{n}" if n else f for f, n in entry.occurrences),
+        "source": source,
+        "draft": entry.msgstr,
+        "provenance": provenance,
+        "engine": engine,
+        "date": date,
+        "previous_source": previous,
+        "problems": tuple(problems),
+    }
 
 
 def review_queue(cfg: Config, langs: Iterable[str] | None = None,
@@ -220,6 +224,77 @@ def select(cfg: Config, ids: Sequence[str] = (), langs: Iterable[str] | None = N
         if hits[0] not in chosen:
             chosen.append(hits[0])
     return chosen
+
+
+# ------------------------------------------------------- every entry of a catalog
+
+UNTRANSLATED = "untranslated"
+DRAFT = "draft"
+TRANSLATED = "translated"
+
+_DECISION_RE = re.compile(r"^l10n-(approved|rejected):\s*(.*?)\s*(\d{4}-\d{2}-\d{2})?\s*$")
+
+
+@dataclass(frozen=True)
+class ReviewEntry(QueueItem):
+    """Any active entry of a catalog, as a reviewer sees it (``draft`` holds its
+    msgstr, whatever its state). Being a `QueueItem`, it can be handed to `approve`,
+    `reject` and `edit`."""
+
+    state: str = UNTRANSLATED  # "untranslated" | "draft" | "translated"
+    version: str = ""  # `entry_version` of what was read: the guard for a later write
+    decision: str | None = None  # "approved" | "rejected", from the l10n decision line
+    decided_by: str | None = None
+    decided_on: str | None = None
+
+
+def entry_version(entry: POEntry) -> str:
+    """A short digest of what a reviewer sees of an entry: its key, its text, whether
+    it is fuzzy and the previous source. A form carries it so that a save made after
+    someone else changed the entry is refused instead of overwriting their work."""
+    data = json.dumps([*entry_key(entry), entry.msgstr, is_fuzzy(entry),
+                       entry.previous_msgid or None], ensure_ascii=False)
+    return digest(data.encode("utf-8"))[:16]
+
+
+def entry_state(entry: POEntry) -> str:
+    """untranslated, draft (fuzzy with a text) or translated."""
+    if not entry.msgstr:
+        return UNTRANSLATED
+    return DRAFT if is_fuzzy(entry) else TRANSLATED
+
+
+def catalog_entries(po: POFile, lang: str, slug: str, path: str) -> list[ReviewEntry]:
+    """Every active entry of one catalog, in file order, with its state and version."""
+    found = []
+    for e in active_entries(po):
+        decision = by = on = None
+        for line in comment_lines(e):
+            m = _DECISION_RE.match(line.strip())
+            if m:
+                decision, by, on = m.group(1), m.group(2) or None, m.group(3)
+        found.append(ReviewEntry(**_item_fields(e, lang, slug, path), state=entry_state(e),
+                                 version=entry_version(e), decision=decision, decided_by=by,
+                                 decided_on=on))
+    return found
+
+
+def read_entries(cfg: Config, slug: str, lang: str) -> list[ReviewEntry]:
+    """Every active entry of the catalog of ``slug`` in ``lang``."""
+    lang = normalize_locale(lang)
+    path = cfg.catalog_file(lang, slug)
+    name = cfg.rel(path)
+    return catalog_entries(read_catalog(path, name), lang, slug, name)
+
+
+def find_entry(cfg: Config, slug: str, lang: str, entry_id: str) -> ReviewEntry:
+    """One entry of a catalog by its id; `ReviewError` when there is none."""
+    for found in read_entries(cfg, slug, lang):
+        if found.id == entry_id:
+            return found
+    raise ReviewError(f"no entry {entry_id!r} (the source text may have changed;"
+                      " reload the page)", cfg.rel(cfg.catalog_file(normalize_locale(lang),
+                                                                      slug)))
 
 
 # ------------------------------------------------------------------- word diff
@@ -311,10 +386,19 @@ def _record(entry: POEntry, verb: str, by: str, day: str, drop: tuple[str, ...] 
 # A change applied to one entry: returns why it was refused, or None when done.
 Change = Callable[[POEntry, QueueItem], str | None]
 
+# The refusal when an entry is no longer the version the decision was made on.
+CHANGED_SINCE_OPENED = ("changed since you opened it (someone else saved it meanwhile);"
+                        " look at it again")
 
-def _apply(cfg: Config, items: Sequence[QueueItem], change: Change) -> Outcome:
+
+def _apply(cfg: Config, items: Sequence[QueueItem], change: Change,
+           expect: Mapping[str, str] | None = None, drafts_only: bool = True) -> Outcome:
     """Apply a change to each item's entry; each PO file is rewritten once, and all of
-    them are written together, refusing a file that changed on disk meanwhile."""
+    them are written together, refusing a file that changed on disk meanwhile.
+
+    ``expect`` maps item ids to the `entry_version` the decision was made on; an
+    entry that is no longer that version is refused with `CHANGED_SINCE_OPENED`.
+    """
     outcome = Outcome()
     by_path: dict[str, list[QueueItem]] = {}
     for item in items:
@@ -327,11 +411,20 @@ def _apply(cfg: Config, items: Sequence[QueueItem], change: Change) -> Outcome:
             changed = False
             for item in group:
                 entry = entries.get(item.key)
-                if entry is None or not _is_draft(entry):
+                seen_version = (expect or {}).get(item.id)
+                if entry is not None and seen_version is not None and (
+                        entry_version(entry) != seen_version):
+                    outcome.refused.append((item, CHANGED_SINCE_OPENED))
+                    continue
+                if entry is None and not drafts_only:
+                    outcome.refused.append((item, "no longer in the catalog (its source text"
+                                            " changed since it was listed)"))
+                    continue
+                if entry is None or (drafts_only and not _is_draft(entry)):
                     outcome.refused.append((item, "no longer in the review queue"
                                             " (the file changed since it was listed)"))
                     continue
-                if entry.msgstr != item.draft:
+                if seen_version is None and entry.msgstr != item.draft:
                     outcome.refused.append((item, "the draft changed in the file since it"
                                             " was listed; review it again"))
                     continue
@@ -354,9 +447,10 @@ def _approval_problem(source: str, text: str) -> str | None:
 
 
 def approve(cfg: Config, items: Sequence[QueueItem], by: str,
-            day: dt.date | None = None) -> Outcome:
+            day: dt.date | None = None, expect: Mapping[str, str] | None = None) -> Outcome:
     """Keep each draft as the translation: clear fuzzy and the previous source, and
-    record who approved it. Drafts whose placeholders do not fit are refused."""
+    record who approved it. Drafts whose placeholders do not fit are refused, and so
+    are those that are no longer the version given in ``expect`` (id -> version)."""
     name, when = check_name(by), _today(day)
 
     def change(entry: POEntry, item: QueueItem) -> str | None:
@@ -367,13 +461,14 @@ def approve(cfg: Config, items: Sequence[QueueItem], by: str,
         _record(entry, APPROVED_LINE, name, when)
         return None
 
-    return _apply(cfg, items, change)
+    return _apply(cfg, items, change, expect)
 
 
 def reject(cfg: Config, items: Sequence[QueueItem], by: str,
-           day: dt.date | None = None) -> Outcome:
+           day: dt.date | None = None, expect: Mapping[str, str] | None = None) -> Outcome:
     """Throw each draft away: the entry is untranslated again, with the decision
-    recorded. The draft's provenance lines go with the text they described."""
+    recorded. The draft's provenance lines go with the text they described.
+    ``expect`` as for `approve`."""
     name, when = check_name(by), _today(day)
 
     def change(entry: POEntry, item: QueueItem) -> str | None:
@@ -382,14 +477,19 @@ def reject(cfg: Config, items: Sequence[QueueItem], by: str,
         _record(entry, REJECTED_LINE, name, when, drop=(DRAFT_LINE, WARNING_LINE))
         return None
 
-    return _apply(cfg, items, change)
+    return _apply(cfg, items, change, expect)
 
 
-def edit(cfg: Config, item: QueueItem, text: str, by: str, day: dt.date | None = None) -> None:
+def edit(cfg: Config, item: QueueItem, text: str, by: str, day: dt.date | None = None,
+         expect: str | None = None) -> None:
     """A reviewer's own wording replaces the draft and is approved at once.
 
-    Raises `ReviewError` (and changes nothing) when the text is empty or its
-    placeholders do not fit the source.
+    Without ``expect``, only the draft the item was listed with can be edited. With
+    ``expect`` (the `entry_version` the reviewer saw), any active entry can be:
+    untranslated, draft or translated, as long as it is still that version.
+
+    Raises `ReviewError` (and changes nothing) when the text is empty, its
+    placeholders do not fit the source, or the entry changed meanwhile.
     """
     name, when = check_name(by), _today(day)
     problem = _approval_problem(item.source, text) if text else "the new text is empty"
@@ -402,9 +502,12 @@ def edit(cfg: Config, item: QueueItem, text: str, by: str, day: dt.date | None =
         _record(entry, APPROVED_LINE, name, when)
         return None
 
-    outcome = _apply(cfg, [item], change)
+    versions = {item.id: expect} if expect is not None else None
+    outcome = _apply(cfg, [item], change, versions, drafts_only=expect is None)
     if outcome.refused:
-        raise ReviewError(outcome.refused[0][1], item.path, item.line)
+        reason = outcome.refused[0][1]
+        error = ChangedMeanwhile if reason == CHANGED_SINCE_OPENED else ReviewError
+        raise error(reason, item.path, item.line)
 
 
 # -------------------------------------------------------- approval of a version
@@ -514,12 +617,13 @@ def _stamp_time(now: dt.datetime | None) -> str:
 
 
 def approve_version(cfg: Config, slug: str, lang: str, by: str,
-                    now: dt.datetime | None = None) -> ApprovalState:
+                    now: dt.datetime | None = None, expect: str | None = None) -> ApprovalState:
     """Stamp a complete localized version as approved for publication.
 
     Raises `ApprovalRefused` with the reasons when anything is untranslated, fuzzy
     or has broken placeholders. Approving an approved version again renews the stamp
-    with the new name and time.
+    with the new name and time. With ``expect`` (the `version_digest` the editor
+    reviewed), a version that changed since is refused with `ReviewError`.
     """
     name, lang = check_name(by), normalize_locale(lang)
     path = cfg.catalog_file(lang, slug)
@@ -529,6 +633,8 @@ def approve_version(cfg: Config, slug: str, lang: str, by: str,
     if template is None:
         raise ReviewError("no template; run 'l10n extract' first",
                           cfg.rel(cfg.template_file(slug)))
+    if expect is not None and version_digest(template, po) != expect:
+        raise ChangedMeanwhile("the translation " + CHANGED_SINCE_OPENED, display)
     problems = completeness_problems(template, po)
     if problems:
         raise ApprovalRefused("cannot approve: the translation is not complete", problems,

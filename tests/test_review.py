@@ -308,3 +308,64 @@ def test_edit_refuses_empty_text_and_changes_nothing(ws):
     edit(cfg, item, "Bis Ende des Monats sind Stellungnahmen möglich.", by="Ira")
     e = entry(polib.pofile(str(po_path(ws))), "Residents")
     assert (e.msgstr, e.flags) == ("Bis Ende des Monats sind Stellungnahmen möglich.", [])
+
+
+def test_every_entry_with_its_state_and_version(ws):
+    from l10n.review import read_entries
+
+    draft(ws, "de", "deepl", "2026-01-10", only=("Council", "Work"))
+    cfg = load_config(ws)
+    assert approve(cfg, [i for i in review_queue(cfg) if i.source.startswith("Work")],
+                   by="Ira").done
+    entries = {e.source.split()[0]: e for e in read_entries(cfg, "bike-lanes", "de")}
+    assert {k: e.state for k, e in entries.items()} == {
+        "Council": "draft", "The": "untranslated", "Work": "translated",
+        "Residents": "untranslated"}
+    assert (entries["Work"].decision, entries["Work"].decided_by) == ("approved", "Ira")
+    assert entries["Work"].decided_on == TODAY
+    assert entries["Council"].engine == "deepl"
+    # The ids are the queue's; the version changes with the text and the fuzzy flag.
+    assert entries["Council"].id in {i.id for i in review_queue(cfg)}
+    assert len({e.version for e in entries.values()}) == 4
+    again = {e.source.split()[0]: e.version for e in read_entries(cfg, "bike-lanes", "de")}
+    assert again == {k: e.version for k, e in entries.items()}
+
+
+def test_decisions_made_on_an_older_version_are_refused(ws):
+    from l10n.errors import ChangedMeanwhile
+    from l10n.review import (
+        CHANGED_SINCE_OPENED,
+        approve_version,
+        edit,
+        find_entry,
+        reject,
+    )
+
+    draft(ws, "de", only=("Work",))
+    cfg = load_config(ws)
+    seen = find_entry(cfg, "bike-lanes", "de", select(cfg, [], ["de"])[0].id)
+    po = polib.pofile(str(po_path(ws)))  # someone else edits the draft meanwhile
+    entry(po, "Work").msgstr = "Die Arbeiten beginnen im <em1>März</em1>."
+    po.save()
+    changed = po_path(ws).read_bytes()
+    current = find_entry(cfg, "bike-lanes", "de", seen.id)
+    for decide in (approve, reject):
+        outcome = decide(cfg, [current], "Ira", expect={seen.id: seen.version})
+        assert outcome.refused == [(current, CHANGED_SINCE_OPENED)]
+    with pytest.raises(ChangedMeanwhile, match="changed since you opened it"):
+        edit(cfg, current, "Die Arbeiten starten im <em1>Frühjahr</em1>.", "Ira",
+             expect=seen.version)
+    assert po_path(ws).read_bytes() == changed
+    # With the version now in the file, the edit goes through, on any entry state.
+    edit(cfg, current, "Die Arbeiten starten im <em1>Frühjahr</em1>.", "Ira",
+         expect=current.version)
+    translated = find_entry(cfg, "bike-lanes", "de", seen.id)
+    assert translated.state == "translated"
+    edit(cfg, translated, "Die Arbeiten starten <em1>bald</em1>.", "Ira",
+         expect=translated.version)
+    assert find_entry(cfg, "bike-lanes", "de", seen.id).draft == (
+        "Die Arbeiten starten <em1>bald</em1>.")
+    assert msgfmt_ok(po_path(ws))
+    translate_all(ws)
+    with pytest.raises(ChangedMeanwhile):
+        approve_version(cfg, "bike-lanes", "de", "Ed", expect="sha256:" + "0" * 64)
