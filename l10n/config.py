@@ -33,8 +33,8 @@ _CHECK_KEYS = {"min_complete", "min_complete_per_locale", "count", "require_appr
 class CheckSettings:
     """The gates of ``l10n check``, from ``[tool.l10n.check]``."""
 
-    # Minimum completeness (percent) of every localized version; None: no gate.
-    min_complete: float | None = None
+    # A gate by default: everything translated. Lower it per workspace or locale.
+    min_complete: float | None = 100.0
     # Per-locale minimums, which replace min_complete for their locale.
     min_complete_per_locale: dict[str, float] = field(default_factory=dict)
     count: str = "words"  # what completeness counts: "words" or "segments"

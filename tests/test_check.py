@@ -135,7 +135,7 @@ def test_checkers_accept_good_variants(ws: Path, msgid: str, text: str) -> None:
 
 def test_drafts_are_not_checked(ws: Path) -> None:
     set_entries(ws, "de", SLUG, {LINK: "Lesen Sie den Plan."}, fuzzy=True)
-    result = check(ws)
+    result = check(ws, "--min-complete", "0")
     assert result.exit_code == 0
     assert findings(result.stdout) == []
 
@@ -233,7 +233,7 @@ def test_fuzzy_entries_are_exempt_like_msgfmt(ws: Path) -> None:
     path = mangle(ws, f'msgid "{TITLE}"\nmsgstr "{GOOD[TITLE]}"',
                   f'#, fuzzy\nmsgid "{TITLE}"\nmsgstr "{GOOD[TITLE]}\\n"')
     assert msgfmt_accepts(path)[0]
-    assert check(ws).exit_code == 0
+    assert check(ws, "--min-complete", "0").exit_code == 0
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -275,7 +275,7 @@ def test_stale_template_then_stale_catalog(ws: Path) -> None:
     page = ws / "source" / f"{SLUG}.html"
     page.write_text(page.read_text(encoding="utf-8").replace("until the end of the month",
                                                              "until Friday"), encoding="utf-8")
-    result = check(ws)
+    result = check(ws, "--min-complete", "0")
     assert result.exit_code == 1
     (line,) = findings(result.stdout)
     pot = f"locales/templates/{SLUG}.pot"
@@ -284,14 +284,14 @@ def test_stale_template_then_stale_catalog(ws: Path) -> None:
                     f" source/{SLUG}.html (1 new, 1 gone; first new text at"
                     f" source/{SLUG}.html:12); run 'l10n extract'")
     assert run(ws, "extract").exit_code == 0
-    result = check(ws)
+    result = check(ws, "--min-complete", "0")
     assert result.exit_code == 1
     (line,) = findings(result.stdout)
     old_line = line_of(ws, LONG)  # still active in the catalog, gone from the template
     assert line == (f"{PO}:{old_line}: error: stale-catalog: out of date with {pot}"
                     " (1 new, 1 gone); run 'l10n update'")
     assert run(ws, "update").exit_code == 0
-    result = check(ws)
+    result = check(ws, "--min-complete", "0")
     assert result.exit_code == 0  # the new sentence is merely untranslated now
     assert findings(result.stdout) == []
 
@@ -514,7 +514,7 @@ def test_junit_to_stdout_and_article_level_findings(known: Path) -> None:
     page = known / "source" / "budget.html"
     page.write_text(page.read_text(encoding="utf-8").replace("2 percent", "3 percent"),
                     encoding="utf-8")
-    result = check(known, "--format", "junit")
+    result = check(known, "--format", "junit", "--min-complete", "0")
     assert result.exit_code == 1
     suite = ET.fromstring(result.stdout.encode("utf-8")).find("testsuite")
     assert (suite.get("tests"), suite.get("failures")) == ("4", "2")
@@ -582,3 +582,10 @@ def test_every_finding_code_is_documented() -> None:
     text = (REPO / "docs" / "check.md").read_text(encoding="utf-8")
     documented = re.findall(r"^\| `([a-z-]+)` \| (?:error|warning)", text, re.M)
     assert sorted(documented) == sorted(FINDING_CODES)
+
+
+def test_without_configuration_the_gate_wants_everything_translated(known: Path) -> None:
+    # known has no [check] table: an incomplete version fails the default 100 % gate.
+    result = check(known, "--lang", "de", "--article", "bike-lanes")
+    assert result.exit_code == 1
+    assert "below the minimum of 100.0%" in result.stdout
