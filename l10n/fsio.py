@@ -7,6 +7,8 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -51,6 +53,31 @@ def _write_temp(path: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
+@dataclass(frozen=True)
+class StagedFile:
+    """New content for ``path``, already written to the temporary file ``tmp`` next to
+    it; a `Transaction` puts it in place. Worker processes make these, the parent
+    process commits them."""
+
+    path: Path
+    tmp: Path
+    expect: str | None = None
+    display: str | None = None
+
+
+def write_staged(path: Path, data: bytes, expect: str | None = None,
+                 display: str | None = None) -> StagedFile:
+    """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`."""
+    return StagedFile(path, _write_temp(path, data), expect, display or str(path))
+
+
+def discard(staged: Iterable[StagedFile]) -> None:
+    """Remove the temporary files of staged content that will not be committed."""
+    for item in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(item.tmp)
+
+
 def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:
     """Replace a file's content in one step: the file is either as it was or as it
     should become, whatever happens to the process meanwhile."""
@@ -73,6 +100,11 @@ class Transaction:
         tmp = _write_temp(path, data)
         self._staged.append((path, tmp, expect, display or str(path)))
 
+    def adopt(self, staged: StagedFile) -> None:
+        """Take over a file staged elsewhere (by `write_staged`), to commit or discard."""
+        self._staged.append((staged.path, staged.tmp, staged.expect,
+                             staged.display or str(staged.path)))
+
     @property
     def paths(self) -> list[Path]:
         return [p for p, _, _, _ in self._staged]
@@ -80,8 +112,9 @@ class Transaction:
     def commit(self) -> None:
         try:
             for path, _, expect, display in self._staged:
-                current = file_digest(path) or "absent"
-                if expect is not None and current != expect:
+                # Only files read before being rewritten carry an expectation; hashing
+                # the others would read every output once more for nothing.
+                if expect is not None and (file_digest(path) or "absent") != expect:
                     raise L10nError(
                         "changed on disk while l10n was working on it; not overwritten"
                         " (run the command again)", display)

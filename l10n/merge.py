@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from .cache import Record, StepCache, hash_file, settings_of
 from .catalog import read_catalog, translations
 from .config import Config
-from .fsio import Transaction
+from .fsio import digest
 from .locale import bcp47, draft_notice, format_datetime_text, is_rtl, origin_note
 from .model import ArticleResult, MergeWarning, Segment
-from .pipeline import article_language, article_slugs, resolve_languages, target_languages
+from .parallel import ArticleOutcome, resolve_jobs, run_step
+from .pipeline import (
+    article_language,
+    article_slugs,
+    read_source,
+    resolve_languages,
+    target_languages,
+)
 from .segment import (
     Translation,
     add_alternate_links,
@@ -18,6 +27,7 @@ from .segment import (
     append_note,
     apply_translations,
     localize_times,
+    parse_html,
     read_html,
     serialize_html,
     set_document_language,
@@ -89,47 +99,149 @@ def alternate_links(cfg: Config, slug: str, source_lang: str, versions: Iterable
 
 
 def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] | None = None,
-          drafts: bool = False) -> list[ArticleResult]:
+          drafts: bool = False, jobs: int | None = None) -> list[ArticleResult]:
     """Write ``build/<lang>/<slug>.html`` for each article and locale, and the original
-    (with its hreflang links) as ``build/<source language>/<slug>.html``."""
+    (with its hreflang links) as ``build/<source language>/<slug>.html``.
+
+    Pages whose source, catalog and output are as the last run left them are not
+    rebuilt; articles are processed in ``jobs`` worker processes."""
     chosen = resolve_languages(cfg, langs)
-    results: list[ArticleResult] = []
-    with Transaction() as tx:
-        for slug in article_slugs(cfg, slugs):
-            source = cfg.source_file(slug)
-            doc = read_html(source, cfg.rel(source))
-            source_lang = article_language(cfg, doc)
-            all_targets = target_languages(cfg, source_lang)
-            built = [lang for lang in all_targets if cfg.catalog_file(lang, slug).exists()]
-            for lang in target_languages(cfg, source_lang, chosen):
-                out = cfg.output_file(lang, slug)
-                result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(out))
-                if lang not in built:
-                    result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
-                                      " run 'l10n update'")
-                    results.append(result)
-                    continue
-                page = localize(cfg, slug, lang, drafts=drafts, versions=built)
-                result.warnings = page.warnings
-                result.counts = {"translated": page.used}
-                result.changed = _stage_if_changed(tx, out, page.data, cfg.rel(out))
-                results.append(result)
-            # The original, with links to its translations.
-            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
-            folder = original_folder(cfg, source_lang)
-            out = cfg.output_file(folder, slug)
-            result = ArticleResult(slug=slug, lang=folder, path=cfg.rel(out),
-                                   counts={"original": 1})
-            result.changed = _stage_if_changed(tx, out, serialize_html(doc), cfg.rel(out))
-            results.append(result)
+    names = article_slugs(cfg, slugs)
+    settings = settings_of(cfg, "source_dir", "locales_dir", "build_dir", "source_language",
+                           "languages", "url_template")
+    cache = StepCache.open(cfg, "merge", {**settings, "drafts": drafts})
+    plans = []
+    for slug in names:
+        record = cache.get(slug)
+        plans.append((slug, merge_unchanged(cfg, slug, chosen, record), (slug, record)))
+    results = run_step(cache, plans, partial(merge_article, cfg, chosen, drafts),
+                       resolve_jobs(cfg, jobs))
+    cache.save(keep=names if slugs is None else None)
     return results
 
 
-def _stage_if_changed(tx: Transaction, path, data: bytes, display: str) -> bool:
+def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
+                  task: tuple[str, Record | None]) -> ArticleOutcome:
+    """Build one article's pages (those not up to date), staged, with its cache record."""
+    slug, record = task
+    source = cfg.source_file(slug)
+    data = read_source(cfg, source)
+    doc = parse_html(data, cfg.rel(source))
+    source_lang = article_language(cfg, doc)
+    all_targets = target_languages(cfg, source_lang)
+    built = [lang for lang in all_targets if cfg.catalog_file(lang, slug).exists()]
+    known: Record = record if record and record.get("source") == digest(data) else {}
+    pages = dict(_page_records(known))
+    outcome = ArticleOutcome([])
     try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    tx.stage(path, data, display=display)
-    return True
+        for lang in target_languages(cfg, source_lang, chosen):
+            out = cfg.output_file(lang, slug)
+            result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(out))
+            if lang not in built:
+                result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
+                                  " run 'l10n update'")
+                outcome.results.append(result)
+                continue
+            catalog = hash_file(cfg.catalog_file(lang, slug))
+            cached = _cached_page(cfg, slug, lang, pages.get(lang), catalog, built)
+            if cached is not None:
+                outcome.results.append(cached)
+                continue
+            page = localize(cfg, slug, lang, drafts=drafts, versions=built)
+            result.warnings = page.warnings
+            result.counts = {"translated": page.used}
+            result.changed = outcome.stage_if_changed(out, page.data, cfg.rel(out))
+            pages[lang] = {"catalog": catalog, "built": built, "out": digest(page.data),
+                           "counts": result.counts,
+                           "warnings": [[w.message, w.path, w.line] for w in page.warnings]}
+            outcome.results.append(result)
+        # The original, with links to its translations.
+        folder = original_folder(cfg, source_lang)
+        original = known.get("original")
+        cached = _cached_original(cfg, slug, folder, original, built)
+        if cached is not None:
+            outcome.results.append(cached)
+        else:
+            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
+            out = cfg.output_file(folder, slug)
+            page_data = serialize_html(doc)
+            result = ArticleResult(slug=slug, lang=folder, path=cfg.rel(out),
+                                   counts={"original": 1})
+            result.changed = outcome.stage_if_changed(out, page_data, cfg.rel(out))
+            original = {"folder": folder, "built": built, "out": digest(page_data)}
+            outcome.results.append(result)
+    except BaseException:
+        outcome.discard()
+        raise
+    outcome.record = {"source": digest(data), "source_lang": source_lang, "pages": pages,
+                      "original": original}
+    return outcome
+
+
+def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Record | None
+                    ) -> ArticleOutcome | None:
+    """The outcome of an article whose source, catalogs and pages are those of ``record``."""
+    if record is None:
+        return None
+    source_lang = record.get("source_lang")
+    if not isinstance(source_lang, str):
+        return None
+    if record.get("source") != hash_file(cfg.source_file(slug)):
+        return None
+    built = [lang for lang in target_languages(cfg, source_lang)
+             if cfg.catalog_file(lang, slug).exists()]
+    pages = _page_records(record)
+    results = []
+    for lang in target_languages(cfg, source_lang, chosen):
+        if lang not in built:
+            out = cfg.output_file(lang, slug)
+            results.append(ArticleResult(
+                slug=slug, lang=lang, path=cfg.rel(out),
+                skipped=f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))}; run 'l10n update'"))
+            continue
+        cached = _cached_page(cfg, slug, lang, pages.get(lang),
+                              hash_file(cfg.catalog_file(lang, slug)), built)
+        if cached is None:
+            return None
+        results.append(cached)
+    cached = _cached_original(cfg, slug, original_folder(cfg, source_lang),
+                              record.get("original"), built)
+    if cached is None:
+        return None
+    results.append(cached)
+    return ArticleOutcome(results, record=record)
+
+
+def _page_records(record: Record) -> dict[str, Record]:
+    pages = record.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def _cached_page(cfg: Config, slug: str, lang: str, record: Record | None,
+                 catalog: str | None, built: list[str]) -> ArticleResult | None:
+    """The result for a page the last run built from the same catalog, else None."""
+    if (not isinstance(record, dict) or catalog is None or record.get("catalog") != catalog
+            or record.get("built") != built):
+        return None
+    out = cfg.output_file(lang, slug)
+    counts, warnings = record.get("counts"), record.get("warnings")
+    if record.get("out") != hash_file(out) or not isinstance(counts, dict):
+        return None
+    try:
+        replayed = [MergeWarning(str(m), p, ln) for m, p, ln in warnings or []]
+    except (TypeError, ValueError):
+        return None
+    return ArticleResult(slug=slug, lang=lang, path=cfg.rel(out), counts=dict(counts),
+                         warnings=replayed, up_to_date=True)
+
+
+def _cached_original(cfg: Config, slug: str, folder: str, record: object, built: list[str]
+                     ) -> ArticleResult | None:
+    if (not isinstance(record, dict) or record.get("folder") != folder
+            or record.get("built") != built):
+        return None
+    out = cfg.output_file(folder, slug)
+    if record.get("out") != hash_file(out):
+        return None
+    return ArticleResult(slug=slug, lang=folder, path=cfg.rel(out), counts={"original": 1},
+                         up_to_date=True)

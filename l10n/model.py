@@ -63,6 +63,7 @@ class ArticleResult:
     path: str | None = None
     changed: bool = False
     skipped: str | None = None  # reason, when the article was not processed
+    up_to_date: bool = False  # inputs and output as the last run left them: not redone
     warnings: list[MergeWarning] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 

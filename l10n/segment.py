@@ -61,6 +61,8 @@ _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _LEADING_WS_RE = re.compile(r"^[ \t\n\r\f]*")
 _TRAILING_WS_RE = re.compile(r"[ \t\n\r\f]*$")
 _NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_ALNUM_RE = re.compile(r"[^\W_]")
+_LETTER_CANDIDATE_RE = re.compile(r"[^\W\d_]")
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S*|www\.\S+|mailto:\S+|[\w.+-]+@[\w-]+\.[\w.-]+)$")
 _BAD_XML_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*[\\"']*\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -311,11 +313,15 @@ def _no_translate(el: etree._Element) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    # The regex finds letters and the few digit-like characters (², ½) that \w also
+    # takes; only those candidates are checked one by one.
+    return any(m.group().isalpha() for m in _LETTER_CANDIDATE_RE.finditer(text))
 
 
-def _has_content(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+def _has_content(text: str | None) -> bool:
+    # [^\W_] is exactly str.isalnum(), searched in C: a page's long script texts
+    # made a per-character loop the hottest line of extraction.
+    return bool(text) and _ALNUM_RE.search(text) is not None  # type: ignore[arg-type]
 
 
 def _translatable(text: str) -> bool:
@@ -327,43 +333,73 @@ class _Analysis:
     """Facts about each element, computed once per document, bottom-up, without recursion."""
 
     def __init__(self, root: etree._Element):
-        self.elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
-        self.order = {el: i for i, el in enumerate(self.elements)}
+        elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
+        self.elements = elements
+        self.order = {el: i for i, el in enumerate(elements)}
+        self.tag: dict[etree._Element, str | None] = {el: _tag(el) for el in elements}
+        # translate="no" and class="notranslate" are rare: XPath finds the candidates in
+        # C, instead of two attribute lookups per element in Python.
+        self.notrans: set[etree._Element] = {
+            el for el in root.xpath(
+                "descendant-or-self::*[@translate or contains(@class, 'notranslate')]")
+            if _no_translate(el)
+        }
         self.inline: dict[etree._Element, bool] = {}
         self.content: dict[etree._Element, bool] = {}
-        for el in reversed(self.elements):
-            tag = _tag(el)
+        tags, notrans, inline, content = self.tag, self.notrans, self.inline, self.content
+        for el in reversed(elements):
+            tag = tags[el]
             if tag is None:
-                self.inline[el] = True
-                self.content[el] = False
+                inline[el] = True
+                content[el] = False
                 continue
-            own_text = _has_content(el.text or "")
+            own_text = _has_content(el.text)
             child_letters = False
             block_inside = False
             for child in el:
-                ctag = _tag(child)
-                if _has_content(child.tail or ""):
+                if not own_text and _has_content(child.tail):
                     own_text = True
-                if ctag is None:
+                ctag = tags[child]
+                if ctag is None or ctag in SKIP_TAGS or child in notrans:
                     continue
-                if ctag in SKIP_TAGS or _no_translate(child):
-                    continue
-                if not self.inline[child]:
+                if not inline[child]:
                     block_inside = True
-                child_letters = child_letters or self.content[child]
-            self.content[el] = own_text or child_letters
-            self.inline[el] = (tag in INLINE_TAGS or tag in OPAQUE_IN_RUN) and not (
+                child_letters = child_letters or content[child]
+            content[el] = own_text or child_letters
+            inline[el] = (tag in INLINE_TAGS or tag in OPAQUE_IN_RUN) and not (
                 block_inside and tag not in OPAQUE_IN_RUN
             )
 
+    def skipped(self, el: etree._Element) -> bool:
+        """Whether an element's content is never translated."""
+        tag = self.tag[el]
+        return tag is None or tag in SKIP_TAGS or el in self.notrans
+
     def opaque(self, el: etree._Element) -> bool:
         """Whether an inline element is copied as it is rather than opened up."""
-        tag = _tag(el)
-        if tag is None or tag in OPAQUE_IN_RUN or _no_translate(el):
+        tag = self.tag[el]
+        if tag is None or tag in OPAQUE_IN_RUN or el in self.notrans:
             return True
         if tag == "time" and el.get("datetime") and len(el) == 0:
             return True
         return not self.content[el]
+
+    def may_hold_text(self, run: _Run) -> bool:
+        """A cheap test: False only when a run has no letter or digit outside opaque
+        elements, so it cannot be a segment (most runs are whitespace between blocks)."""
+        if _has_content(run.lead()):
+            return True
+        content = self.content
+        for child in run.parent[run.start:run.end]:
+            if content[child] or _has_content(child.tail):
+                return True
+        return False
+
+
+# Elements that may carry a translatable attribute (see _attribute_segments).
+_ATTRIBUTE_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@alt or @title or @placeholder or @aria-label"
+    " or self::meta or self::input]")
 
 
 def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
@@ -371,8 +407,8 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     info = _Analysis(root)
     found: list[tuple[int, int, Segment, Slot]] = []
     seq = 0
-    for el in info.elements:
-        tag = _tag(el)
+    for el in _ATTRIBUTE_CANDIDATES(root):
+        tag = info.tag[el]
         if tag is None:
             continue
         for seg, slot in _attribute_segments(el, tag):
@@ -382,12 +418,13 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     stack: list[etree._Element] = [root]
     while stack:
         el = stack.pop()
-        tag = _tag(el)
-        if tag is None or tag in SKIP_TAGS or _no_translate(el):
+        if info.skipped(el):
             skipped.add(el)
             continue
         runs, blocks = _split(el, info)
         for run in runs:
+            if not info.may_hold_text(run):
+                continue
             seg = _segment_of(run, info)
             if seg is not None:
                 first = run.parent[run.start] if run.end > run.start else run.parent
@@ -411,21 +448,26 @@ def _split(el: etree._Element, info: _Analysis) -> tuple[list[_Run], list[etree.
     runs: list[_Run] = []
     blocks: list[etree._Element] = []
     start = 0
-    children = list(el)
-    for i, child in enumerate(children):
-        if info.inline[child]:
+    lead = el.text
+    inline = info.inline
+    for i, child in enumerate(el):
+        if inline[child]:
             continue
-        runs.append(_Run(el, start, i))
+        # An empty gap between two blocks holds no segment unless its text does.
+        if i > start or _has_content(lead):
+            runs.append(_Run(el, start, i))
         blocks.append(child)
         start = i + 1
-    runs.append(_Run(el, start, len(children)))
+        lead = child.tail
+    if len(el) > start or _has_content(lead):
+        runs.append(_Run(el, start, len(el)))
     return [_narrow(run, info) for run in runs], blocks
 
 
 def _edge_droppable(el: etree._Element, info: _Analysis) -> bool:
     # Images, line breaks, comments and other text-less inline things at either end
     # of a run stay where they are, outside the segment.
-    return info.opaque(el) and not (_tag(el) == "time" and info.content[el])
+    return info.opaque(el) and not (info.tag[el] == "time" and info.content[el])
 
 
 def _narrow(run: _Run, info: _Analysis) -> _Run:
