@@ -8,6 +8,7 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -27,7 +28,7 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
+def _write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -37,8 +38,9 @@ def _write_temp(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
@@ -68,7 +70,8 @@ class StagedFile:
 def write_staged(path: Path, data: bytes, expect: str | None = None,
                  display: str | None = None) -> StagedFile:
     """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`."""
-    return StagedFile(path, _write_temp(path, data), expect, display or str(path))
+    # Not synced here: the transaction syncs all its files at once before the renames.
+    return StagedFile(path, _write_temp(path, data, sync=False), expect, display or str(path))
 
 
 def discard(staged: Iterable[StagedFile]) -> None:
@@ -97,7 +100,7 @@ class Transaction:
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
-        tmp = _write_temp(path, data)
+        tmp = _write_temp(path, data, sync=False)
         self._staged.append((path, tmp, expect, display or str(path)))
 
     def adopt(self, staged: StagedFile) -> None:
@@ -118,12 +121,15 @@ class Transaction:
                     raise L10nError(
                         "changed on disk while l10n was working on it; not overwritten"
                         " (run the command again)", display)
+            # Every new content is on disk before the first rename, so a crash leaves
+            # each file either as it was or as it should become.
+            _sync_files([(tmp, display) for _, tmp, _, display in self._staged])
             for path, tmp, _, display in self._staged:
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
                     raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
-                _fsync_dir(path.parent)
+            _sync_folders({path.parent for path, _, _, _ in self._staged})
         finally:
             self.rollback()
 
@@ -142,6 +148,42 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
+
+
+# fsync waits for the disk; a few calls in flight at once finish far sooner than one
+# after another (the journal commits them together). Profiling a 100-article merge
+# showed a tenth of its time in one fsync per page.
+_SYNC_THREADS = 8
+
+
+def _fsync_file(item: tuple[Path, str]) -> None:
+    tmp, display = item
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
+
+
+def _sync_files(items: list[tuple[Path, str]]) -> None:
+    if len(items) <= 1:
+        for item in items:
+            _fsync_file(item)
+        return
+    with ThreadPoolExecutor(min(_SYNC_THREADS, len(items))) as pool:
+        list(pool.map(_fsync_file, items))
+
+
+def _sync_folders(folders: set[Path]) -> None:
+    if len(folders) <= 1:
+        for folder in folders:
+            _fsync_dir(folder)
+        return
+    with ThreadPoolExecutor(min(_SYNC_THREADS, len(folders))) as pool:
+        list(pool.map(_fsync_dir, sorted(folders)))
 
 
 def _fsync_dir(folder: Path) -> None:
