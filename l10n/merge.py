@@ -21,6 +21,7 @@ from .pipeline import (
     target_languages,
 )
 from .segment import (
+    SegmentMap,
     Translation,
     add_alternate_links,
     add_meta,
@@ -46,11 +47,27 @@ class Localized:
     used: int  # segments that got a translation
 
 
+@dataclass
+class SourcePage:
+    """An article read and segmented once, to be localized into several locales."""
+
+    data: bytes
+    display: str
+    segments: SegmentMap
+
+
 def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
-             versions: Iterable[str] = ()) -> Localized:
+             versions: Iterable[str] = (), source_page: SourcePage | None = None
+             ) -> Localized:
     """Build the localized page for one article and locale, in memory."""
-    source = cfg.source_file(slug)
-    doc = read_html(source, cfg.rel(source))
+    if source_page is None:
+        source = cfg.source_file(slug)
+        doc = read_html(source, cfg.rel(source))
+        segments = None
+    else:
+        # A fresh parse of bytes already read: cheaper than finding the segments again.
+        doc = parse_html(source_page.data, source_page.display)
+        segments = source_page.segments
     source_lang = article_language(cfg, doc)
     po_path = cfg.catalog_file(lang, slug)
     po_name = cfg.rel(po_path)
@@ -65,7 +82,7 @@ def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
         used += 1
         return Translation(found[0], found[1])
 
-    warnings = apply_translations(doc, lookup, po_name)
+    warnings = apply_translations(doc, lookup, po_name, segments)
     rtl = is_rtl(lang)
     set_document_language(doc, bcp47(lang), rtl)
     localize_times(doc, lambda value: format_datetime_text(value, lang))
@@ -127,6 +144,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     source = cfg.source_file(slug)
     data = read_source(cfg, source)
     doc = parse_html(data, cfg.rel(source))
+    source_page: SourcePage | None = None  # made when a page needs building
     source_lang = article_language(cfg, doc)
     all_targets = target_languages(cfg, source_lang)
     built = [lang for lang in all_targets if cfg.catalog_file(lang, slug).exists()]
@@ -147,7 +165,10 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
             if cached is not None:
                 outcome.results.append(cached)
                 continue
-            page = localize(cfg, slug, lang, drafts=drafts, versions=built)
+            if source_page is None:
+                source_page = SourcePage(data, cfg.rel(source), SegmentMap(doc))
+            page = localize(cfg, slug, lang, drafts=drafts, versions=built,
+                            source_page=source_page)
             result.warnings = page.warnings
             result.counts = {"translated": page.used}
             result.changed = outcome.stage_if_changed(out, page.data, cfg.rel(out))

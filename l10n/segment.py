@@ -602,12 +602,51 @@ class Translation:
 Lookup = Callable[[Segment], Translation | None]
 
 
-def apply_translations(doc: HtmlDocument, lookup: Lookup, catalog: str | None = None
-                       ) -> list[MergeWarning]:
+class SegmentMap:
+    """A document's segments and where each one sits, by element position.
+
+    Finding the segments is most of the work of a merge. An article is merged into
+    several locales, each time into a fresh parse of the same bytes, whose elements
+    come in the same order: the segments are found once, on the first parse, and
+    `bind` points them at the elements of another.
+    """
+
+    def __init__(self, doc: HtmlDocument):
+        root = doc.root
+        index = {el: i for i, el in enumerate(root.iter())}
+        self._places: list[tuple[Segment, int, int, int, dict[str, int] | str]] = []
+        for seg, slot in _walk(root):
+            if isinstance(slot, _Attr):
+                self._places.append((seg, index[slot.element], 0, 0, slot.name))
+            else:
+                marks = {name: index[el] for name, el in slot.placeholders.items()}
+                self._places.append((seg, index[slot.parent], slot.start, slot.end, marks))
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [place[0] for place in self._places]
+
+    def bind(self, doc: HtmlDocument) -> list[tuple[Segment, Slot]]:
+        """The segments with their places in ``doc``, an unchanged parse of the same page."""
+        elements = list(doc.root.iter())
+        pairs: list[tuple[Segment, Slot]] = []
+        for seg, at, start, end, extra in self._places:
+            if isinstance(extra, str):
+                pairs.append((seg, _Attr(elements[at], extra)))
+            else:
+                run = _Run(elements[at], start, end)
+                run.placeholders = {name: elements[i] for name, i in extra.items()}
+                pairs.append((seg, run))
+        return pairs
+
+
+def apply_translations(doc: HtmlDocument, lookup: Lookup, catalog: str | None = None,
+                       segments: SegmentMap | None = None) -> list[MergeWarning]:
     """Put translations in place in the document. Segments without a usable
-    translation keep their source text; each unusable translation gives a warning."""
+    translation keep their source text; each unusable translation gives a warning.
+    ``segments``, when given, were found on another parse of the same page."""
     warnings: list[MergeWarning] = []
-    pairs = list(_walk(doc.root))
+    pairs = list(_walk(doc.root)) if segments is None else segments.bind(doc)
     # Attributes first: placeholders are cloned from their source elements, so a
     # translated title on an inline link must be there before the run is rebuilt.
     for seg, slot in pairs:
