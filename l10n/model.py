@@ -84,6 +84,8 @@ def unescape_text(text: str) -> str:
 
 def tokenize(message: str) -> list[Token]:
     """Split a msgid or msgstr into text and placeholder tokens."""
+    if "<" not in message:  # no placeholder: the common case, without the regex
+        return [Token("text", unescape_text(message))] if message else []
     tokens: list[Token] = []
     pos = 0
     for m in PLACEHOLDER_RE.finditer(message):
@@ -109,6 +111,8 @@ def placeholder_signature(message: str) -> tuple[tuple[str, str], ...]:
 
 def placeholder_problems(source: str, translation: str) -> list[str]:
     """Why a translation's placeholders do not fit its source; empty when they do."""
+    if "<" not in source and "<" not in translation:
+        return []  # neither has a placeholder
     problems: list[str] = []
     src = placeholder_signature(source)
     dst = placeholder_signature(translation)
