@@ -143,7 +143,8 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     slug, record = task
     source = cfg.source_file(slug)
     data = read_source(cfg, source)
-    doc = parse_html(data, cfg.rel(source))
+    source_name = cfg.rel(source)
+    doc = parse_html(data, source_name)
     source_page: SourcePage | None = None  # made when a page needs building
     source_lang = article_language(cfg, doc)
     all_targets = target_languages(cfg, source_lang)
@@ -154,7 +155,8 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     try:
         for lang in target_languages(cfg, source_lang, chosen):
             out = cfg.output_file(lang, slug)
-            result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(out))
+            out_name = cfg.rel(out)
+            result = ArticleResult(slug=slug, lang=lang, path=out_name)
             if lang not in built:
                 result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
                                   " run 'l10n update'")
@@ -166,12 +168,12 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                 outcome.results.append(cached)
                 continue
             if source_page is None:
-                source_page = SourcePage(data, cfg.rel(source), SegmentMap(doc))
+                source_page = SourcePage(data, source_name, SegmentMap(doc))
             page = localize(cfg, slug, lang, drafts=drafts, versions=built,
                             source_page=source_page)
             result.warnings = page.warnings
             result.counts = {"translated": page.used}
-            result.changed = outcome.stage_if_changed(out, page.data, cfg.rel(out))
+            result.changed = outcome.stage_if_changed(out, page.data, out_name)
             pages[lang] = {"catalog": catalog, "built": built, "out": digest(page.data),
                            "counts": result.counts,
                            "warnings": [[w.message, w.path, w.line] for w in page.warnings]}
@@ -186,9 +188,9 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
             add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
             out = cfg.output_file(folder, slug)
             page_data = serialize_html(doc)
-            result = ArticleResult(slug=slug, lang=folder, path=cfg.rel(out),
-                                   counts={"original": 1})
-            result.changed = outcome.stage_if_changed(out, page_data, cfg.rel(out))
+            out_name = cfg.rel(out)
+            result = ArticleResult(slug=slug, lang=folder, path=out_name, counts={"original": 1})
+            result.changed = outcome.stage_if_changed(out, page_data, out_name)
             original = {"folder": folder, "built": built, "out": digest(page_data)}
             outcome.results.append(result)
     except BaseException:

@@ -90,20 +90,22 @@ def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
     """Extract one article: its template, staged if it changed, and the cache record."""
     source = cfg.source_file(slug)
     data = read_source(cfg, source)
-    doc = parse_html(data, cfg.rel(source))
+    source_name = cfg.rel(source)
+    doc = parse_html(data, source_name)
     segments = extract_segments(doc)
     lang = article_language(cfg, doc)
-    pot = build_template(segments, cfg.rel(source), lang, slug)
+    pot = build_template(segments, source_name, lang, slug)
     target = cfg.template_file(slug)
+    target_name = cfg.rel(target)
     old = _read_bytes(target)
-    result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(target),
+    result = ArticleResult(slug=slug, lang=lang, path=target_name,
                            counts={"segments": len(pot), "occurrences": len(segments)})
     outcome = ArticleOutcome([result])
     if same_content(pot, old):
         written = old
     else:
         written = render_catalog(pot)
-        outcome.stage(target, written, expect=_digest_or_none(old), display=cfg.rel(target))
+        outcome.stage(target, written, expect=_digest_or_none(old), display=target_name)
         result.changed = True
     outcome.record = {"source": digest(data), "template": digest(written or b""),
                       "lang": lang, "counts": result.counts}
@@ -182,15 +184,14 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
             if cached is not None:
                 outcome.results.append(cached)
                 continue
-            old = parse_catalog(old_data, cfg.rel(path)) if old_data is not None else None
+            name = cfg.rel(path)
+            old = parse_catalog(old_data, name) if old_data is not None else None
             po, counts = update_catalog(pot, old, lang)
-            result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(path),
-                                   counts=vars(counts).copy())
+            result = ArticleResult(slug=slug, lang=lang, path=name, counts=vars(counts).copy())
             written = old_data
             if not same_content(po, old_data):
                 written = render_catalog(po)
-                outcome.stage(path, written, expect=_digest_or_none(old_data),
-                              display=cfg.rel(path))
+                outcome.stage(path, written, expect=_digest_or_none(old_data), display=name)
                 result.changed = True
             # Reported again when skipped: what a re-run would count (the fuzzy
             # matches made now are kept translations then).
