@@ -16,6 +16,7 @@ from .parallel import ArticleOutcome, resolve_jobs, run_step
 from .pipeline import (
     article_language,
     article_slugs,
+    display_name,
     read_source,
     resolve_languages,
     target_languages,
@@ -155,7 +156,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     try:
         for lang in target_languages(cfg, source_lang, chosen):
             out = cfg.output_file(lang, slug)
-            out_name = cfg.rel(out)
+            out_name = display_name(cfg, out)
             result = ArticleResult(slug=slug, lang=lang, path=out_name)
             if lang not in built:
                 result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
@@ -188,7 +189,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
             add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
             out = cfg.output_file(folder, slug)
             page_data = serialize_html(doc)
-            out_name = cfg.rel(out)
+            out_name = display_name(cfg, out)
             result = ArticleResult(slug=slug, lang=folder, path=out_name, counts={"original": 1})
             result.changed = outcome.stage_if_changed(out, page_data, out_name)
             original = {"folder": folder, "built": built, "out": digest(page_data)}
@@ -219,7 +220,7 @@ def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Re
         if lang not in built:
             out = cfg.output_file(lang, slug)
             results.append(ArticleResult(
-                slug=slug, lang=lang, path=cfg.rel(out),
+                slug=slug, lang=lang, path=display_name(cfg, out),
                 skipped=f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))}; run 'l10n update'"))
             continue
         cached = _cached_page(cfg, slug, lang, pages.get(lang),
@@ -254,7 +255,7 @@ def _cached_page(cfg: Config, slug: str, lang: str, record: Record | None,
         replayed = [MergeWarning(str(m), p, ln) for m, p, ln in warnings or []]
     except (TypeError, ValueError):
         return None
-    return ArticleResult(slug=slug, lang=lang, path=cfg.rel(out), counts=dict(counts),
+    return ArticleResult(slug=slug, lang=lang, path=display_name(cfg, out), counts=dict(counts),
                          warnings=replayed, up_to_date=True)
 
 
@@ -266,5 +267,5 @@ def _cached_original(cfg: Config, slug: str, folder: str, record: object, built:
     out = cfg.output_file(folder, slug)
     if record.get("out") != hash_file(out):
         return None
-    return ArticleResult(slug=slug, lang=folder, path=cfg.rel(out), counts={"original": 1},
-                         up_to_date=True)
+    return ArticleResult(slug=slug, lang=folder, path=display_name(cfg, out),
+                         counts={"original": 1}, up_to_date=True)
