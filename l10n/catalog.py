@@ -225,14 +225,17 @@ def render_catalog(po: POFile) -> bytes:
     return text.encode("utf-8")
 
 
-def same_content(new: POFile, old_data: bytes | None) -> bool:
-    """Whether a catalog differs from the file's bytes only in its date headers."""
+def same_content(new: POFile, old_data: bytes | None, old: POFile | None = None) -> bool:
+    """Whether a catalog differs from the file's bytes only in its date headers.
+    ``old``: those bytes already parsed, if the caller has them (parsing again was a
+    fifth of an update)."""
     if old_data is None:
         return False
-    try:
-        old = polib.pofile(old_data.decode("utf-8"), wrapwidth=WRAP)
-    except (OSError, ValueError, UnicodeDecodeError):
-        return False
+    if old is None:
+        try:
+            old = polib.pofile(old_data.decode("utf-8"), wrapwidth=WRAP)
+        except (OSError, ValueError, UnicodeDecodeError):
+            return False
     saved = {k: new.metadata.get(k) for k in _DATE_KEYS}
     for key in _DATE_KEYS:
         if key in old.metadata:

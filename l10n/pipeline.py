@@ -189,7 +189,7 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
             po, counts = update_catalog(pot, old, lang)
             result = ArticleResult(slug=slug, lang=lang, path=name, counts=vars(counts).copy())
             written = old_data
-            if not same_content(po, old_data):
+            if not same_content(po, old_data, old):
                 written = render_catalog(po)
                 outcome.stage(path, written, expect=_digest_or_none(old_data), display=name)
                 result.changed = True
