@@ -292,20 +292,24 @@ def render_markdown(report: dict[str, Any]) -> str:
         f" {w['real_pages']} real pages, the rest generated variants), {p['locales']} locales"
         f" ({w['localized_pages']} localized pages); --jobs {p['jobs']}.",
         "",
-        "| step | time (s) | articles/s | MB/s of HTML | peak RSS (MB),"
+        "| step | time (s) | CPU (s) | articles/s | MB/s of HTML | peak RSS (MB),"
         f" {p['small']} articles | peak RSS (MB), {p['articles']} articles |",
-        "|---|---:|---:|---:|---:|---:|",
+        "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for step, s in report["steps"].items():
-        lines.append(f"| {step} | {_fmt(s['seconds'])} | {_fmt(s['articles_per_s'], 1)} |"
-                     f" {_fmt(s['mb_per_s'])} | {_fmt(s['peak_rss_mb_small'], 0)} |"
-                     f" {_fmt(s['peak_rss_mb'], 0)} |")
+        lines.append(f"| {step} | {_fmt(s['seconds'])} | {_fmt(s['cpu_seconds'])} |"
+                     f" {_fmt(s['articles_per_s'], 1)} | {_fmt(s['mb_per_s'])} |"
+                     f" {_fmt(s['peak_rss_mb_small'], 0)} | {_fmt(s['peak_rss_mb'], 0)} |")
     rr = report["rerun"]
+    edits = report["update_after_edits"]
+    full_cpu = sum(s["cpu_seconds"] for s in report["steps"].values())
+    rerun_cpu = sum(rr[s]["cpu_seconds"] for s in STEPS)
     lines += [
-        f"| full run (extract + update + merge) | {_fmt(report['full_run_s'])} | | | | |",
-        f"| re-run, nothing changed | {_fmt(rr['seconds'])} | | | | |",
-        f"| update after translators edited every catalog |"
-        f" {_fmt(report['update_after_edits']['seconds'])} | | | | |",
+        f"| full run (extract + update + merge) | {_fmt(report['full_run_s'])} |"
+        f" {_fmt(full_cpu)} | | | | |",
+        f"| re-run, nothing changed | {_fmt(rr['seconds'])} | {_fmt(rerun_cpu)} | | | | |",
+        f"| update after translators edited every catalog | {_fmt(edits['seconds'])} |"
+        f" {_fmt(edits['cpu_seconds'])} | | | | |",
         "",
         "| target | l10n | reference | ratio | target | met |",
         "|---|---:|---:|---:|---|---|",

@@ -108,7 +108,7 @@ def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
         outcome.stage(target, written, expect=_digest_or_none(old), display=target_name)
         result.changed = True
     outcome.record = {"source": digest(data), "template": digest(written or b""),
-                      "lang": lang, "counts": result.counts}
+                      "lang": lang, "counts": dict(result.counts)}
     return outcome
 
 
