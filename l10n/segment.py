@@ -359,10 +359,7 @@ class _Analysis:
         # translate="no" and class="notranslate" are rare: XPath finds the candidates in
         # C, instead of two attribute lookups per element in Python.
         self.notrans: set[etree._Element] = {
-            el for el in root.xpath(
-                "descendant-or-self::*[@translate or contains(@class, 'notranslate')]")
-            if _no_translate(el)
-        }
+            el for el in _NO_TRANSLATE_CANDIDATES(root) if _no_translate(el)}
         self.inline: dict[etree._Element, bool] = {}
         self.content: dict[etree._Element, bool] = {}
         tags, notrans, inline, content = self.tag, self.notrans, self.inline, self.content
@@ -415,6 +412,9 @@ class _Analysis:
         return False
 
 
+# Elements that may be marked translate="no" or class="notranslate" (_no_translate).
+_NO_TRANSLATE_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@translate or contains(@class, 'notranslate')]")
 # Elements that may carry a translatable attribute (see _attribute_segments).
 _ATTRIBUTE_CANDIDATES = etree.XPath(
     "descendant-or-self::*[@alt or @title or @placeholder or @aria-label"
@@ -815,8 +815,8 @@ def localize_times(doc: HtmlDocument, formatter: Callable[[str], str | None]) ->
     """Re-write the text of ``<time datetime>`` elements; returns how many changed."""
     changed = 0
     skip: set[etree._Element] = set()
-    for el in doc.root.iter():
-        if isinstance(el.tag, str) and _no_translate(el):
+    for el in _NO_TRANSLATE_CANDIDATES(doc.root):
+        if _no_translate(el):
             skip.update(el.iter())
     for el in doc.root.iter("time"):
         value = el.get("datetime")
