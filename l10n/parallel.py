@@ -15,7 +15,6 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import closing
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -77,7 +76,7 @@ def run_step(cache: StepCache, plans: Sequence[Plan], work: Callable[[Any], Arti
     """
     results: list[ArticleResult] = []
     tasks = [task for _, done, task in plans if done is None]
-    with closing(run_articles(work, tasks, jobs)) as computed, Transaction() as tx:
+    with contextlib.closing(run_articles(work, tasks, jobs)) as computed, Transaction() as tx:
         for slug, done, _ in plans:
             outcome = done if done is not None else next(computed)
             for staged in outcome.staged:
