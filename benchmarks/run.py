@@ -329,8 +329,10 @@ def render_markdown(report: dict[str, Any]) -> str:
         " l10n = extract"
         " + merge (the original page included) / localized pages; translate-toolkit ="
         " html2po + po2html.",
+        "",
         f"--jobs {p['jobs']} vs --jobs 1: fresh runs of all three steps, alternated, best of"
         f" {min(p['repeat'], 2)}.",
+        "",
         f"Machine: {m['nproc']} cores, {m['cpu']}, Python {m['python']}; load average"
         f" {m['load_average_start'][0]} at the start, {m['load_average_end'][0]} at the end"
         " (other processes share the machine).",
