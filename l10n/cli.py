@@ -63,6 +63,9 @@ lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="L",
                            help="Only this locale (repeatable). Default: all configured.")
 article_option = click.option("--article", "-a", "articles", multiple=True, metavar="SLUG",
                               help="Only this article (repeatable). Default: all.")
+jobs_option = click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+                           help="Worker processes. Default: the 'jobs' setting, else one per"
+                           " core.")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,7 +101,11 @@ def _report(results: Sequence[ArticleResult], verb: str, quiet: bool = False) ->
 
 def _summary(results: Sequence[ArticleResult], what: str) -> str:
     changed = sum(1 for r in results if r.changed)
-    return f"{what}: {changed} written, {len(results) - changed} unchanged"
+    up_to_date = sum(1 for r in results if r.up_to_date)
+    text = f"{what}: {changed} written, {len(results) - changed} unchanged"
+    if up_to_date:
+        text += f" ({up_to_date} up to date, not redone)"
+    return text
 
 
 @main.command()
@@ -121,13 +128,14 @@ def init(folder: Path | None, source_language: str, languages: str) -> None:
 
 @main.command()
 @article_option
+@jobs_option
 @pass_ctx
 @handle_errors
-def extract(obj: Context, articles: tuple[str, ...]) -> None:
+def extract(obj: Context, articles: tuple[str, ...], jobs: int | None) -> None:
     """Write a template (POT) per article: locales/templates/<slug>.pot."""
     from .pipeline import extract as run
 
-    results = run(obj.config, articles or None)
+    results = run(obj.config, articles or None, jobs=jobs)
     _report(results, "wrote")
     segs = sum(r.counts.get("segments", 0) for r in results)
     click.echo(f"{_summary(results, 'templates')}; {segs} segments in {len(results)} articles")
@@ -136,13 +144,15 @@ def extract(obj: Context, articles: tuple[str, ...]) -> None:
 @main.command()
 @lang_option
 @article_option
+@jobs_option
 @pass_ctx
 @handle_errors
-def update(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...]) -> None:
+def update(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
+           jobs: int | None) -> None:
     """Create or refresh locales/<lang>/LC_MESSAGES/<slug>.po from the templates."""
     from .pipeline import update as run
 
-    results = run(obj.config, langs or None, articles or None)
+    results = run(obj.config, langs or None, articles or None, jobs=jobs)
     _report(results, "wrote")
     fuzzy = sum(r.counts.get("fuzzy", 0) for r in results)
     obsolete = sum(r.counts.get("obsolete", 0) for r in results)
@@ -242,9 +252,11 @@ def translate(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
 @article_option
 @click.option("--drafts", is_flag=True, help="Build unapproved versions too, with fuzzy"
               " drafts; such pages are marked as drafts and not indexed.")
+@jobs_option
 @pass_ctx
 @handle_errors
-def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool) -> None:
+def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool,
+          jobs: int | None) -> None:
     """Build localized pages: build/<lang>/<slug>.html.
 
     Only versions approved with 'l10n approve' (and unchanged since) are built; the
@@ -252,7 +264,7 @@ def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], draft
     """
     from .merge import merge as run
 
-    results = run(obj.config, langs or None, articles or None, drafts=drafts)
+    results = run(obj.config, langs or None, articles or None, drafts=drafts, jobs=jobs)
     warnings = _report(results, "built")
     click.echo(f"{_summary(results, 'pages')}; {warnings} warnings;"
                f" output in {obj.config.rel(obj.config.build_path)}/")
@@ -263,10 +275,11 @@ def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], draft
 @article_option
 @click.option("--drafts", is_flag=True, help="Build pages from unreviewed drafts too.")
 @click.option("--no-translate", is_flag=True, help="Skip the machine drafts step.")
+@jobs_option
 @pass_ctx
 @handle_errors
 def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool,
-         no_translate: bool) -> None:
+         no_translate: bool, jobs: int | None) -> None:
     """Run the whole job: extract, update, translate (engine from the configuration),
     merge."""
     from .merge import merge as run_merge
@@ -274,16 +287,16 @@ def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts
     from .pipeline import update as run_update
 
     cfg = obj.config
-    results = run_extract(cfg, articles or None)
+    results = run_extract(cfg, articles or None, jobs=jobs)
     _report(results, "wrote", quiet=True)
     click.echo(_summary(results, "templates"))
-    results = run_update(cfg, langs or None, articles or None)
+    results = run_update(cfg, langs or None, articles or None, jobs=jobs)
     _report(results, "wrote", quiet=True)
     click.echo(_summary(results, "catalogs"))
     failed = 0
     if not no_translate:
         failed = _run_translate(cfg, langs, articles, quiet=True).failed
-    results = run_merge(cfg, langs or None, articles or None, drafts=drafts)
+    results = run_merge(cfg, langs or None, articles or None, drafts=drafts, jobs=jobs)
     warnings = _report(results, "built", quiet=True)
     click.echo(f"{_summary(results, 'pages')}; {warnings} warnings")
     click.echo(f"localized pages are in {cfg.rel(cfg.build_path)}/<lang>/<slug>.html")

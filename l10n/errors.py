@@ -21,6 +21,11 @@ class L10nError(Exception):
         self.path = str(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self) -> tuple[type[L10nError], tuple[str, str | None, int | None]]:
+        # Errors raised in worker processes travel to the parent by pickle; the default
+        # would rebuild them from the message alone and lose the file and line.
+        return (self.__class__, (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         where = ""
         if self.path:

@@ -7,6 +7,9 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
@@ -25,7 +28,7 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
+def _write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -35,8 +38,9 @@ def _write_temp(path: Path, data: bytes) -> Path:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if sync:
+                fh.flush()
+                os.fsync(fh.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
@@ -49,6 +53,32 @@ def _write_temp(path: Path, data: bytes) -> Path:
             os.unlink(tmp)
         raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     return Path(tmp)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """New content for ``path``, already written to the temporary file ``tmp`` next to
+    it; a `Transaction` puts it in place. Worker processes make these, the parent
+    process commits them."""
+
+    path: Path
+    tmp: Path
+    expect: str | None = None
+    display: str | None = None
+
+
+def write_staged(path: Path, data: bytes, expect: str | None = None,
+                 display: str | None = None) -> StagedFile:
+    """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`."""
+    # Not synced here: the transaction syncs all its files at once before the renames.
+    return StagedFile(path, _write_temp(path, data, sync=False), expect, display or str(path))
+
+
+def discard(staged: Iterable[StagedFile]) -> None:
+    """Remove the temporary files of staged content that will not be committed."""
+    for item in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(item.tmp)
 
 
 def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:
@@ -70,8 +100,13 @@ class Transaction:
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
-        tmp = _write_temp(path, data)
+        tmp = _write_temp(path, data, sync=False)
         self._staged.append((path, tmp, expect, display or str(path)))
+
+    def adopt(self, staged: StagedFile) -> None:
+        """Take over a file staged elsewhere (by `write_staged`), to commit or discard."""
+        self._staged.append((staged.path, staged.tmp, staged.expect,
+                             staged.display or str(staged.path)))
 
     @property
     def paths(self) -> list[Path]:
@@ -80,17 +115,21 @@ class Transaction:
     def commit(self) -> None:
         try:
             for path, _, expect, display in self._staged:
-                current = file_digest(path) or "absent"
-                if expect is not None and current != expect:
+                # Only files read before being rewritten carry an expectation; hashing
+                # the others would read every output once more for nothing.
+                if expect is not None and (file_digest(path) or "absent") != expect:
                     raise L10nError(
                         "changed on disk while l10n was working on it; not overwritten"
                         " (run the command again)", display)
+            # Every new content is on disk before the first rename, so a crash leaves
+            # each file either as it was or as it should become.
+            _sync_files([(tmp, display) for _, tmp, _, display in self._staged])
             for path, tmp, _, display in self._staged:
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
                     raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
-                _fsync_dir(path.parent)
+            _sync_folders({path.parent for path, _, _, _ in self._staged})
         finally:
             self.rollback()
 
@@ -109,6 +148,42 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
+
+
+# fsync waits for the disk; a few calls in flight at once finish far sooner than one
+# after another (the journal commits them together). Profiling a 100-article merge
+# showed a tenth of its time in one fsync per page.
+_SYNC_THREADS = 8
+
+
+def _fsync_file(item: tuple[Path, str]) -> None:
+    tmp, display = item
+    try:
+        fd = os.open(tmp, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
+
+
+def _sync_files(items: list[tuple[Path, str]]) -> None:
+    if len(items) <= 1:
+        for item in items:
+            _fsync_file(item)
+        return
+    with ThreadPoolExecutor(min(_SYNC_THREADS, len(items))) as pool:
+        list(pool.map(_fsync_file, items))
+
+
+def _sync_folders(folders: set[Path]) -> None:
+    if len(folders) <= 1:
+        for folder in folders:
+            _fsync_dir(folder)
+        return
+    with ThreadPoolExecutor(min(_SYNC_THREADS, len(folders))) as pool:
+        list(pool.map(_fsync_dir, sorted(folders)))
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
+from .cache import Record, StepCache, hash_file, settings_of
 from .catalog import read_catalog, translations
 from .config import Config
-from .fsio import Transaction
+from .fsio import digest
 from .locale import bcp47, draft_notice, format_datetime_text, is_rtl, origin_note
 from .model import ArticleResult, MergeWarning, Segment
-from .pipeline import article_language, article_slugs, resolve_languages, target_languages
+from .parallel import ArticleOutcome, resolve_jobs, run_step
+from .pipeline import (
+    article_language,
+    article_slugs,
+    display_name,
+    read_source,
+    resolve_languages,
+    target_languages,
+)
 from .review import ApprovalState, read_template_if_any, state_of
 from .segment import (
+    SegmentMap,
     Translation,
     add_alternate_links,
     add_meta,
     append_note,
     apply_translations,
     localize_times,
+    parse_html,
     read_html,
     serialize_html,
     set_document_language,
@@ -37,16 +49,27 @@ class Localized:
     used: int  # segments that got a translation
 
 
-def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
-             versions: Iterable[str] = ()) -> Localized:
-    """Build the localized page for one article and locale, in memory.
+@dataclass
+class SourcePage:
+    """An article read and segmented once, to be localized into several locales."""
 
-    ``drafts=True`` uses fuzzy (unreviewed) entries too and marks the page as a
-    draft: a visible notice in the target language and ``robots: noindex``.
-    ``versions`` are the locales linked as alternates.
-    """
-    source = cfg.source_file(slug)
-    doc = read_html(source, cfg.rel(source))
+    data: bytes
+    display: str
+    segments: SegmentMap
+
+
+def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
+             versions: Iterable[str] = (), source_page: SourcePage | None = None
+             ) -> Localized:
+    """Build the localized page for one article and locale, in memory."""
+    if source_page is None:
+        source = cfg.source_file(slug)
+        doc = read_html(source, cfg.rel(source))
+        segments = None
+    else:
+        # A fresh parse of bytes already read: cheaper than finding the segments again.
+        doc = parse_html(source_page.data, source_page.display)
+        segments = source_page.segments
     source_lang = article_language(cfg, doc)
     po_path = cfg.catalog_file(lang, slug)
     po_name = cfg.rel(po_path)
@@ -61,7 +84,7 @@ def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
         used += 1
         return Translation(found[0], found[1])
 
-    warnings = apply_translations(doc, lookup, po_name)
+    warnings = apply_translations(doc, lookup, po_name, segments)
     rtl = is_rtl(lang)
     set_document_language(doc, bcp47(lang), rtl)
     localize_times(doc, lambda value: format_datetime_text(value, lang))
@@ -95,51 +118,124 @@ def alternate_links(cfg: Config, slug: str, source_lang: str, versions: Iterable
 
 
 def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] | None = None,
-          drafts: bool = False) -> list[ArticleResult]:
+          drafts: bool = False, jobs: int | None = None) -> list[ArticleResult]:
     """Write ``build/<lang>/<slug>.html`` for each article and locale, and the original
     (with its hreflang links) as ``build/<source language>/<slug>.html``.
 
     Only approved, non-stale versions are built; the others are skipped with the
     reason, unless ``drafts`` is set, which builds them as marked draft pages.
-    """
+    Pages whose source, template, catalog and output are as the last run left them
+    are not rebuilt; articles are processed in ``jobs`` worker processes."""
     chosen = resolve_languages(cfg, langs)
-    results: list[ArticleResult] = []
-    with Transaction() as tx:
-        for slug in article_slugs(cfg, slugs):
-            source = cfg.source_file(slug)
-            doc = read_html(source, cfg.rel(source))
-            source_lang = article_language(cfg, doc)
-            states = approval_states(cfg, slug, target_languages(cfg, source_lang))
-            # Only versions that get built are linked, from the original and each other.
-            built = [lang for lang, st in states.items() if st.approved or drafts]
-            for lang in target_languages(cfg, source_lang, chosen):
-                out = cfg.output_file(lang, slug)
-                result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(out))
-                if lang not in states:
-                    result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
-                                      " run 'l10n update'")
-                    results.append(result)
-                    continue
-                if lang not in built:
-                    result.skipped = unpublished_reason(states[lang], slug, lang)
-                    results.append(result)
-                    continue
-                # An approved version is published as is; anything else is a draft page.
-                page = localize(cfg, slug, lang, drafts=not states[lang].approved,
-                                versions=built)
-                result.warnings = page.warnings
-                result.counts = {"translated": page.used}
-                result.changed = _stage_if_changed(tx, out, page.data, cfg.rel(out))
-                results.append(result)
-            # The original, with links to its translations.
-            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
-            folder = original_folder(cfg, source_lang)
-            out = cfg.output_file(folder, slug)
-            result = ArticleResult(slug=slug, lang=folder, path=cfg.rel(out),
-                                   counts={"original": 1})
-            result.changed = _stage_if_changed(tx, out, serialize_html(doc), cfg.rel(out))
-            results.append(result)
+    names = article_slugs(cfg, slugs)
+    settings = settings_of(cfg, "source_dir", "locales_dir", "build_dir", "source_language",
+                           "languages", "url_template")
+    cache = StepCache.open(cfg, "merge", {**settings, "drafts": drafts})
+    plans = []
+    for slug in names:
+        record = cache.get(slug)
+        plans.append((slug, merge_unchanged(cfg, slug, chosen, record), (slug, record)))
+    results = run_step(cache, plans, partial(merge_article, cfg, chosen, drafts),
+                       resolve_jobs(cfg, jobs))
+    cache.save(keep=names if slugs is None else None)
     return results
+
+
+def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
+                  task: tuple[str, Record | None]) -> ArticleOutcome:
+    """Build one article's pages (those not up to date), staged, with its cache record."""
+    slug, record = task
+    source = cfg.source_file(slug)
+    data = read_source(cfg, source)
+    source_name = cfg.rel(source)
+    doc = parse_html(data, source_name)
+    source_page: SourcePage | None = None  # made when a page needs building
+    source_lang = article_language(cfg, doc)
+    all_targets = target_languages(cfg, source_lang)
+    known: Record = record if record and record.get("source") == digest(data) else {}
+    template = hash_file(cfg.template_file(slug))
+    catalogs = {lang: hash_file(cfg.catalog_file(lang, slug)) for lang in all_targets}
+    catalogs = {lang: h for lang, h in catalogs.items() if h is not None}
+    gate = _gate_from_record(known, template, catalogs)
+    if gate is None:
+        states = approval_states(cfg, slug, catalogs)
+        # Only versions that get built are linked, from the original and each other.
+        built = [lang for lang, st in states.items() if st.approved or drafts]
+        unpublished = {lang: unpublished_reason(st, slug, lang) for lang, st in states.items()
+                       if lang not in built}
+        approved = [lang for lang, st in states.items() if st.approved]
+    else:
+        built, unpublished, approved = gate
+    pages = dict(_page_records(known))
+    outcome = ArticleOutcome([])
+    try:
+        for lang in target_languages(cfg, source_lang, chosen):
+            out = cfg.output_file(lang, slug)
+            out_name = display_name(cfg, out)
+            result = ArticleResult(slug=slug, lang=lang, path=out_name)
+            if lang not in catalogs:
+                result.skipped = (f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))};"
+                                  " run 'l10n update'")
+                outcome.results.append(result)
+                continue
+            if lang in unpublished:
+                result.skipped = unpublished[lang]
+                outcome.results.append(result)
+                continue
+            catalog = catalogs[lang]
+            cached = _cached_page(cfg, slug, lang, pages.get(lang), catalog, built)
+            if cached is not None:
+                outcome.results.append(cached)
+                continue
+            if source_page is None:
+                source_page = SourcePage(data, source_name, SegmentMap(doc))
+            # An approved version is published as is; anything else is a draft page.
+            page = localize(cfg, slug, lang, drafts=lang not in approved, versions=built,
+                            source_page=source_page)
+            result.warnings = page.warnings
+            result.counts = {"translated": page.used}
+            result.changed = outcome.stage_if_changed(out, page.data, out_name)
+            pages[lang] = {"catalog": catalog, "built": built, "out": digest(page.data),
+                           "counts": result.counts,
+                           "warnings": [[w.message, w.path, w.line] for w in page.warnings]}
+            outcome.results.append(result)
+        # The original, with links to its translations.
+        folder = original_folder(cfg, source_lang)
+        original = known.get("original")
+        cached = _cached_original(cfg, slug, folder, original, built)
+        if cached is not None:
+            outcome.results.append(cached)
+        else:
+            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
+            out = cfg.output_file(folder, slug)
+            page_data = serialize_html(doc)
+            out_name = display_name(cfg, out)
+            result = ArticleResult(slug=slug, lang=folder, path=out_name, counts={"original": 1})
+            result.changed = outcome.stage_if_changed(out, page_data, out_name)
+            original = {"folder": folder, "built": built, "out": digest(page_data)}
+            outcome.results.append(result)
+    except BaseException:
+        outcome.discard()
+        raise
+    outcome.record = {"source": digest(data), "source_lang": source_lang, "pages": pages,
+                      "original": original, "template": template, "catalogs": catalogs,
+                      "built": built, "unpublished": unpublished, "approved": approved}
+    return outcome
+
+
+def _gate_from_record(record: Record, template: str | None, catalogs: dict[str, str]
+                      ) -> tuple[list[str], dict[str, str], list[str]] | None:
+    """The publication decisions of the last run, if its template and catalogs are the
+    same files (approval depends on nothing else); None when they must be recomputed."""
+    if (not record or record.get("template") != template
+            or record.get("catalogs") != catalogs):
+        return None
+    built, unpublished, approved = (record.get("built"), record.get("unpublished"),
+                                    record.get("approved"))
+    if not (isinstance(built, list) and isinstance(unpublished, dict)
+            and isinstance(approved, list)):
+        return None
+    return built, unpublished, approved
 
 
 def approval_states(cfg: Config, slug: str, langs: Iterable[str]) -> dict[str, ApprovalState]:
@@ -162,11 +258,78 @@ def unpublished_reason(state: ApprovalState, slug: str, lang: str) -> str:
     return f"not approved; approve it with {command}, or build drafts with --drafts"
 
 
-def _stage_if_changed(tx: Transaction, path, data: bytes, display: str) -> bool:
+def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Record | None
+                    ) -> ArticleOutcome | None:
+    """The outcome of an article whose source, catalogs and pages are those of ``record``."""
+    if record is None:
+        return None
+    source_lang = record.get("source_lang")
+    if not isinstance(source_lang, str):
+        return None
+    if record.get("source") != hash_file(cfg.source_file(slug)):
+        return None
+    catalogs = {lang: hash_file(cfg.catalog_file(lang, slug))
+                for lang in target_languages(cfg, source_lang)}
+    catalogs = {lang: h for lang, h in catalogs.items() if h is not None}
+    gate = _gate_from_record(record, hash_file(cfg.template_file(slug)), catalogs)
+    if gate is None:
+        return None
+    built, unpublished, _ = gate
+    pages = _page_records(record)
+    results = []
+    for lang in target_languages(cfg, source_lang, chosen):
+        out = cfg.output_file(lang, slug)
+        if lang not in catalogs:
+            results.append(ArticleResult(
+                slug=slug, lang=lang, path=display_name(cfg, out),
+                skipped=f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))}; run 'l10n update'"))
+            continue
+        if lang in unpublished:
+            results.append(ArticleResult(slug=slug, lang=lang, path=display_name(cfg, out),
+                                         skipped=str(unpublished[lang])))
+            continue
+        cached = _cached_page(cfg, slug, lang, pages.get(lang), catalogs[lang], built)
+        if cached is None:
+            return None
+        results.append(cached)
+    cached = _cached_original(cfg, slug, original_folder(cfg, source_lang),
+                              record.get("original"), built)
+    if cached is None:
+        return None
+    results.append(cached)
+    return ArticleOutcome(results, record=record)
+
+
+def _page_records(record: Record) -> dict[str, Record]:
+    pages = record.get("pages")
+    return pages if isinstance(pages, dict) else {}
+
+
+def _cached_page(cfg: Config, slug: str, lang: str, record: Record | None,
+                 catalog: str | None, built: list[str]) -> ArticleResult | None:
+    """The result for a page the last run built from the same catalog, else None."""
+    if (not isinstance(record, dict) or catalog is None or record.get("catalog") != catalog
+            or record.get("built") != built):
+        return None
+    out = cfg.output_file(lang, slug)
+    counts, warnings = record.get("counts"), record.get("warnings")
+    if record.get("out") != hash_file(out) or not isinstance(counts, dict):
+        return None
     try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    tx.stage(path, data, display=display)
-    return True
+        replayed = [MergeWarning(str(m), p, ln) for m, p, ln in warnings or []]
+    except (TypeError, ValueError):
+        return None
+    return ArticleResult(slug=slug, lang=lang, path=display_name(cfg, out), counts=dict(counts),
+                         warnings=replayed, up_to_date=True)
+
+
+def _cached_original(cfg: Config, slug: str, folder: str, record: object, built: list[str]
+                     ) -> ArticleResult | None:
+    if (not isinstance(record, dict) or record.get("folder") != folder
+            or record.get("built") != built):
+        return None
+    out = cfg.output_file(folder, slug)
+    if record.get("out") != hash_file(out):
+        return None
+    return ArticleResult(slug=slug, lang=folder, path=display_name(cfg, out),
+                         counts={"original": 1}, up_to_date=True)

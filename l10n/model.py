@@ -67,6 +67,7 @@ class ArticleResult:
     path: str | None = None
     changed: bool = False
     skipped: str | None = None  # reason, when the article was not processed
+    up_to_date: bool = False  # inputs and output as the last run left them: not redone
     warnings: list[MergeWarning] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
 
@@ -133,6 +134,8 @@ def unescape_text(text: str) -> str:
 
 def tokenize(message: str) -> list[Token]:
     """Split a msgid or msgstr into text and placeholder tokens."""
+    if "<" not in message:  # no placeholder: the common case, without the regex
+        return [Token("text", unescape_text(message))] if message else []
     tokens: list[Token] = []
     pos = 0
     for m in PLACEHOLDER_RE.finditer(message):
@@ -158,6 +161,8 @@ def placeholder_signature(message: str) -> tuple[tuple[str, str], ...]:
 
 def placeholder_problems(source: str, translation: str) -> list[str]:
     """Why a translation's placeholders do not fit its source; empty when they do."""
+    if "<" not in source and "<" not in translation:
+        return []  # neither has a placeholder
     problems: list[str] = []
     src = placeholder_signature(source)
     dst = placeholder_signature(translation)

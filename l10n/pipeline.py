@@ -7,8 +7,10 @@ stops the command with nothing changed.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache, partial
 from pathlib import Path
 
+from .cache import Record, StepCache, hash_file, settings_of
 from .catalog import (
     POFile,
     build_template,
@@ -21,10 +23,11 @@ from .catalog import (
 )
 from .config import Config
 from .errors import CatalogError, HtmlError, L10nError
-from .fsio import Transaction, digest
+from .fsio import digest
 from .locale import LocaleError, normalize_locale, same_language
 from .model import ArticleResult
-from .segment import HtmlDocument, extract_segments, read_html
+from .parallel import ArticleOutcome, resolve_jobs, run_step
+from .segment import HtmlDocument, extract_segments, parse_html
 
 
 def article_slugs(cfg: Config, slugs: Iterable[str] | None = None) -> list[str]:
@@ -66,26 +69,64 @@ def resolve_languages(cfg: Config, langs: Iterable[str] | None) -> list[str] | N
     return list(dict.fromkeys(normalize_locale(code) for code in langs))
 
 
-def extract(cfg: Config, slugs: Iterable[str] | None = None) -> list[ArticleResult]:
-    """Write ``locales/templates/<slug>.pot`` for each article whose segments changed."""
-    results: list[ArticleResult] = []
-    with Transaction() as tx:
-        for slug in article_slugs(cfg, slugs):
-            source = cfg.source_file(slug)
-            doc = read_html(source, cfg.rel(source))
-            segments = extract_segments(doc)
-            lang = article_language(cfg, doc)
-            pot = build_template(segments, cfg.rel(source), lang, slug)
-            target = cfg.template_file(slug)
-            old = _read_bytes(target)
-            result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(target),
-                                   counts={"segments": len(pot), "occurrences": len(segments)})
-            if not same_content(pot, old):
-                tx.stage(target, render_catalog(pot), expect=_digest_or_none(old),
-                         display=cfg.rel(target))
-                result.changed = True
-            results.append(result)
+def extract(cfg: Config, slugs: Iterable[str] | None = None, jobs: int | None = None
+            ) -> list[ArticleResult]:
+    """Write ``locales/templates/<slug>.pot`` for each article whose segments changed.
+
+    Articles whose source and template are as the last run left them are not redone
+    (see `l10n.cache`); the others are processed in ``jobs`` worker processes (default:
+    the ``jobs`` setting, else one per core).
+    """
+    names = article_slugs(cfg, slugs)
+    cache = StepCache.open(cfg, "extract",
+                           settings_of(cfg, "source_dir", "locales_dir", "source_language"))
+    plans = [(slug, extract_unchanged(cfg, slug, cache.get(slug)), slug) for slug in names]
+    results = run_step(cache, plans, partial(extract_article, cfg), resolve_jobs(cfg, jobs))
+    cache.save(keep=names if slugs is None else None)
     return results
+
+
+def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
+    """Extract one article: its template, staged if it changed, and the cache record."""
+    source = cfg.source_file(slug)
+    data = read_source(cfg, source)
+    source_name = cfg.rel(source)
+    doc = parse_html(data, source_name)
+    segments = extract_segments(doc)
+    lang = article_language(cfg, doc)
+    pot = build_template(segments, source_name, lang, slug)
+    target = cfg.template_file(slug)
+    target_name = display_name(cfg, target)
+    old = _read_bytes(target)
+    result = ArticleResult(slug=slug, lang=lang, path=target_name,
+                           counts={"segments": len(pot), "occurrences": len(segments)})
+    outcome = ArticleOutcome([result])
+    if same_content(pot, old):
+        written = old
+    else:
+        written = render_catalog(pot)
+        outcome.stage(target, written, expect=_digest_or_none(old), display=target_name)
+        result.changed = True
+    outcome.record = {"source": digest(data), "template": digest(written or b""),
+                      "lang": lang, "counts": dict(result.counts)}
+    return outcome
+
+
+def extract_unchanged(cfg: Config, slug: str, record: Record | None) -> ArticleOutcome | None:
+    """The outcome of an article whose source and template are those of ``record``."""
+    if record is None:
+        return None
+    counts = _counts(record.get("counts"))
+    lang = record.get("lang")
+    if counts is None or not isinstance(lang, str):
+        return None
+    target = cfg.template_file(slug)
+    if (record.get("source") != hash_file(cfg.source_file(slug))
+            or record.get("template") != hash_file(target)):
+        return None
+    result = ArticleResult(slug=slug, lang=lang, path=display_name(cfg, target), counts=counts,
+                           up_to_date=True)
+    return ArticleOutcome([result], record=record)
 
 
 def read_template(cfg: Config, slug: str) -> POFile:
@@ -101,28 +142,135 @@ def template_slugs(cfg: Config, slugs: Iterable[str] | None = None) -> list[str]
     return sorted(p.stem for p in cfg.templates_path.glob("*.pot") if p.is_file())
 
 
-def update(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] | None = None
-           ) -> list[ArticleResult]:
-    """Create or refresh each locale's catalog from its template (msgmerge semantics)."""
+def update(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] | None = None,
+           jobs: int | None = None) -> list[ArticleResult]:
+    """Create or refresh each locale's catalog from its template (msgmerge semantics).
+
+    Catalogs whose template and content are as the last run left them are not redone;
+    articles are processed in ``jobs`` worker processes.
+    """
     chosen = resolve_languages(cfg, langs)
-    results: list[ArticleResult] = []
-    with Transaction() as tx:
-        for slug in template_slugs(cfg, slugs):
-            pot = read_template(cfg, slug)
-            source_lang = template_source_language(pot) or cfg.source_language
-            for lang in target_languages(cfg, source_lang, chosen):
-                path = cfg.catalog_file(lang, slug)
-                old_data = _read_bytes(path)
-                old = parse_catalog(old_data, cfg.rel(path)) if old_data is not None else None
-                po, counts = update_catalog(pot, old, lang)
-                result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(path),
-                                       counts=vars(counts).copy())
-                if not same_content(po, old_data):
-                    tx.stage(path, render_catalog(po), expect=_digest_or_none(old_data),
-                             display=cfg.rel(path))
-                    result.changed = True
-                results.append(result)
+    names = template_slugs(cfg, slugs)
+    cache = StepCache.open(cfg, "update", settings_of(cfg, "locales_dir", "source_language"))
+    plans = []
+    for slug in names:
+        record = cache.get(slug)
+        plans.append((slug, update_unchanged(cfg, slug, chosen, record), (slug, record)))
+    results = run_step(cache, plans, partial(update_article, cfg, chosen),
+                       resolve_jobs(cfg, jobs))
+    cache.save(keep=names if slugs is None else None)
     return results
+
+
+def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Record | None]
+                   ) -> ArticleOutcome:
+    """Update one article's catalogs (those not up to date), staged, with its record."""
+    slug, record = task
+    path = cfg.template_file(slug)
+    data = _read_bytes(path)
+    if data is None:
+        raise CatalogError("no template; run 'l10n extract' first", cfg.rel(path))
+    pot = parse_catalog(data, cfg.rel(path))
+    source_lang = template_source_language(pot) or cfg.source_language
+    known = _catalog_records(record) if record and record.get("template") == digest(data) else {}
+    catalogs = dict(known)
+    outcome = ArticleOutcome([])
+    try:
+        for lang in target_languages(cfg, source_lang, chosen):
+            path = cfg.catalog_file(lang, slug)
+            old_data = _read_bytes(path)
+            cached = _cached_catalog(cfg, slug, lang, known.get(lang),
+                                     digest(old_data) if old_data is not None else None)
+            if cached is not None:
+                outcome.results.append(cached)
+                continue
+            name = display_name(cfg, path)
+            old = parse_catalog(old_data, name) if old_data is not None else None
+            po, counts = update_catalog(pot, old, lang)
+            result = ArticleResult(slug=slug, lang=lang, path=name, counts=vars(counts).copy())
+            written = old_data
+            if not same_content(po, old_data, old):
+                written = render_catalog(po)
+                outcome.stage(path, written, expect=_digest_or_none(old_data), display=name)
+                result.changed = True
+            # Reported again when skipped: what a re-run would count (the fuzzy
+            # matches made now are kept translations then).
+            again = {**result.counts, "kept": counts.kept + counts.fuzzy, "fuzzy": 0}
+            catalogs[lang] = {"catalog": digest(written or b""), "counts": again}
+            outcome.results.append(result)
+    except BaseException:
+        outcome.discard()
+        raise
+    outcome.record = {"template": digest(data), "source_lang": source_lang,
+                      "catalogs": catalogs}
+    return outcome
+
+
+def update_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Record | None
+                     ) -> ArticleOutcome | None:
+    """The outcome of an article whose template and catalogs are those of ``record``."""
+    if record is None:
+        return None
+    source_lang = record.get("source_lang")
+    if not isinstance(source_lang, str):
+        return None
+    if record.get("template") != hash_file(cfg.template_file(slug)):
+        return None
+    known = _catalog_records(record)
+    results = []
+    for lang in target_languages(cfg, source_lang, chosen):
+        cached = _cached_catalog(cfg, slug, lang, known.get(lang),
+                                 hash_file(cfg.catalog_file(lang, slug)))
+        if cached is None:
+            return None
+        results.append(cached)
+    return ArticleOutcome(results, record=record)
+
+
+def _catalog_records(record: Record) -> dict[str, Record]:
+    catalogs = record.get("catalogs")
+    return catalogs if isinstance(catalogs, dict) else {}
+
+
+def _cached_catalog(cfg: Config, slug: str, lang: str, record: Record | None,
+                    current: str | None) -> ArticleResult | None:
+    """The result for a catalog the last run left as it is now, else None."""
+    if not isinstance(record, dict) or current is None or record.get("catalog") != current:
+        return None
+    counts = _counts(record.get("counts"))
+    if counts is None:
+        return None
+    return ArticleResult(slug=slug, lang=lang,
+                         path=display_name(cfg, cfg.catalog_file(lang, slug)),
+                         counts=counts, up_to_date=True)
+
+
+def _counts(value: object) -> dict[str, int] | None:
+    if isinstance(value, dict) and all(isinstance(v, int) for v in value.values()):
+        return dict(value)
+    return None
+
+
+def display_name(cfg: Config, path: Path) -> str:
+    """``cfg.rel(path)`` for a file, with its folder resolved once per run: a re-run
+    names thousands of up-to-date files, and resolving each path was a tenth of it."""
+    folder = _folder_name(cfg.root, path.parent)
+    return path.name if folder == "." else f"{folder}/{path.name}"
+
+
+@lru_cache(maxsize=1024)
+def _folder_name(root: Path, folder: Path) -> str:
+    return Config(root=root).rel(folder)
+
+
+def read_source(cfg: Config, source: Path) -> bytes:
+    """An article's bytes; a missing or unreadable file is an `HtmlError` naming it."""
+    try:
+        return source.read_bytes()
+    except FileNotFoundError:
+        raise HtmlError("no such file", cfg.rel(source)) from None
+    except OSError as exc:
+        raise HtmlError(f"cannot read: {exc.strerror or exc}", cfg.rel(source)) from None
 
 
 def _read_bytes(path: Path) -> bytes | None:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -60,6 +61,8 @@ _WS_RE = re.compile(r"[ \t\n\r\f]+")
 _LEADING_WS_RE = re.compile(r"^[ \t\n\r\f]*")
 _TRAILING_WS_RE = re.compile(r"[ \t\n\r\f]*$")
 _NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
+_ALNUM_RE = re.compile(r"[^\W_]")
+_LETTER_CANDIDATE_RE = re.compile(r"[^\W\d_]")
 _URL_RE = re.compile(r"^(?:[a-z][a-z0-9+.-]*://\S*|www\.\S+|mailto:\S+|[\w.+-]+@[\w-]+\.[\w.-]+)$")
 _BAD_XML_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*[\\"']*\s*([A-Za-z0-9_.:-]+)""", re.I)
@@ -205,8 +208,6 @@ _HTML4_VOID = frozenset({"area", "base", "basefont", "br", "col", "frame", "hr",
                          "isindex", "link", "meta", "param"})
 RAW_TEXT_ELEMENTS = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes",
                                "plaintext"})
-_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
-_ATTR_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 
 def to_html(tree: etree._ElementTree) -> str:
@@ -226,42 +227,62 @@ def to_html(tree: etree._ElementTree) -> str:
     return "".join(out)
 
 
+def _escape_text(text: str) -> str:
+    # Most texts need no escape: three scans in C beat str.translate's per-character
+    # table lookups, which profiling showed as a fifth of serialization.
+    if "&" in text or "<" in text or ">" in text:
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text
+
+
+def _escape_attr(value: str) -> str:
+    if "&" in value or "<" in value or ">" in value or '"' in value:
+        return (value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace('"', "&quot;"))
+    return value
+
+
 def _write_node(top: etree._Element, out: list[str]) -> None:
-    stack: list[tuple[etree._Element, bool]] = [(top, False)]
+    # The stack holds nodes still to open, and the strings (end tag and tail) that
+    # close the ones already open: no recursion, however deep the page.
+    stack: list[Any] = [top]  # elements, and str
     write = out.append
+    push = stack.append
     while stack:
-        el, closing = stack.pop()
-        if closing:
-            write(f"</{el.tag}>")
-            if el.tail and el is not top:
-                write(el.tail.translate(_TEXT_ESCAPES))
+        el = stack.pop()
+        if el.__class__ is str:
+            write(el)
             continue
         tag = el.tag
-        if tag is etree.Comment:
-            write(f"<!--{el.text or ''}-->")
-        elif tag is etree.ProcessingInstruction:
-            write(f"<?{el.target} {el.text or ''}>" if el.text else f"<?{el.target}>")
-        elif tag is etree.Entity:
-            write(el.text or "")
-        else:
-            attrs = "".join(
-                f' {name}="{value.translate(_ATTR_ESCAPES)}"' for name, value in el.items()
-            )
-            if tag in VOID_ELEMENTS and len(el) == 0 and not el.text:
+        tail = el.tail if el is not top else None
+        if tag.__class__ is str:
+            items = el.items()
+            attrs = "".join([f' {name}="{_escape_attr(value)}"' for name, value in items]
+                            ) if items else ""
+            text = el.text
+            if tag in VOID_ELEMENTS and not text and len(el) == 0:
                 # libxml2 does not know every void element (source, track, wbr): those
                 # get "<wbr/>", which HTML parsers read as "<wbr>".
                 write(f"<{tag}{attrs}>" if tag in _HTML4_VOID else f"<{tag}{attrs}/>")
-                if el.tail and el is not top:
-                    write(el.tail.translate(_TEXT_ESCAPES))
+                if tail:
+                    write(_escape_text(tail))
                 continue
             write(f"<{tag}{attrs}>")
-            if el.text:
-                write(el.text if tag in RAW_TEXT_ELEMENTS else el.text.translate(_TEXT_ESCAPES))
-            stack.append((el, True))
-            stack.extend((child, False) for child in reversed(el))
+            if text:
+                write(text if tag in RAW_TEXT_ELEMENTS else _escape_text(text))
+            push(f"</{tag}>{_escape_text(tail)}" if tail else f"</{tag}>")
+            if len(el):
+                stack.extend(reversed(el))
             continue
-        if el.tail and el is not top:
-            write(el.tail.translate(_TEXT_ESCAPES))
+        if tag is etree.Comment:
+            write(f"<!--{el.text or ''}-->")
+        elif tag is etree.ProcessingInstruction:
+            target, text = el.target, el.text
+            write(f"<?{target} {text or ''}>" if text else f"<?{target}>")
+        else:  # an entity reference
+            write(el.text or "")
+        if tail:
+            write(_escape_text(tail))
 
 
 # ------------------------------------------------------------------------ segmenting
@@ -320,11 +341,15 @@ def _no_translate(el: etree._Element) -> bool:
 
 
 def _has_letters(text: str) -> bool:
-    return any(ch.isalpha() for ch in text)
+    # The regex finds letters and the few digit-like characters (², ½) that \w also
+    # takes; only those candidates are checked one by one.
+    return any(m.group().isalpha() for m in _LETTER_CANDIDATE_RE.finditer(text))
 
 
-def _has_content(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+def _has_content(text: str | None) -> bool:
+    # [^\W_] is exactly str.isalnum(), searched in C: a page's long script texts
+    # made a per-character loop the hottest line of extraction.
+    return bool(text) and _ALNUM_RE.search(text) is not None  # type: ignore[arg-type]
 
 
 def _translatable(text: str) -> bool:
@@ -336,46 +361,76 @@ class _Analysis:
     """Facts about each element, computed once per document, bottom-up, without recursion."""
 
     def __init__(self, root: etree._Element):
-        self.elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
-        self.order = {el: i for i, el in enumerate(self.elements)}
-        # Document position of each element's last descendant (itself when it has none).
-        self.subtree_end: dict[etree._Element, int] = {}
+        elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
+        self.elements = elements
+        self.order = {el: i for i, el in enumerate(elements)}
+        self.tag: dict[etree._Element, str | None] = {el: _tag(el) for el in elements}
+        # translate="no" and class="notranslate" are rare: XPath finds the candidates in
+        # C, instead of two attribute lookups per element in Python.
+        self.notrans: set[etree._Element] = {
+            el for el in _NO_TRANSLATE_CANDIDATES(root) if _no_translate(el)}
         self.inline: dict[etree._Element, bool] = {}
         self.content: dict[etree._Element, bool] = {}
-        for el in reversed(self.elements):
+        # Document position of each element's last descendant (itself when it has none).
+        self.subtree_end: dict[etree._Element, int] = {}
+        tags, notrans, inline, content = self.tag, self.notrans, self.inline, self.content
+        for el in reversed(elements):
             self.subtree_end[el] = self.subtree_end[el[-1]] if len(el) else self.order[el]
-            tag = _tag(el)
+            tag = tags[el]
             if tag is None:
-                self.inline[el] = True
-                self.content[el] = False
+                inline[el] = True
+                content[el] = False
                 continue
-            own_text = _has_content(el.text or "")
+            own_text = _has_content(el.text)
             child_letters = False
             block_inside = False
             for child in el:
-                ctag = _tag(child)
-                if _has_content(child.tail or ""):
+                if not own_text and _has_content(child.tail):
                     own_text = True
-                if ctag is None:
+                ctag = tags[child]
+                if ctag is None or ctag in SKIP_TAGS or child in notrans:
                     continue
-                if ctag in SKIP_TAGS or _no_translate(child):
-                    continue
-                if not self.inline[child]:
+                if not inline[child]:
                     block_inside = True
-                child_letters = child_letters or self.content[child]
-            self.content[el] = own_text or child_letters
-            self.inline[el] = (tag in INLINE_TAGS or tag in OPAQUE_IN_RUN) and not (
+                child_letters = child_letters or content[child]
+            content[el] = own_text or child_letters
+            inline[el] = (tag in INLINE_TAGS or tag in OPAQUE_IN_RUN) and not (
                 block_inside and tag not in OPAQUE_IN_RUN
             )
 
+    def skipped(self, el: etree._Element) -> bool:
+        """Whether an element's content is never translated."""
+        tag = self.tag[el]
+        return tag is None or tag in SKIP_TAGS or el in self.notrans
+
     def opaque(self, el: etree._Element) -> bool:
         """Whether an inline element is copied as it is rather than opened up."""
-        tag = _tag(el)
-        if tag is None or tag in OPAQUE_IN_RUN or _no_translate(el):
+        tag = self.tag[el]
+        if tag is None or tag in OPAQUE_IN_RUN or el in self.notrans:
             return True
         if tag == "time" and el.get("datetime") and len(el) == 0:
             return True
         return not self.content[el]
+
+    def may_hold_text(self, run: _Run) -> bool:
+        """A cheap test: False only when a run has no letter or digit outside opaque
+        elements, so it cannot be a segment (most runs are whitespace between blocks)."""
+        if _has_content(run.lead()):
+            return True
+        content = self.content
+        for child in run.kids[run.start:run.end]:
+            if content[child] or _has_content(child.tail):
+                return True
+        return False
+
+
+# Elements that may be marked translate="no" or class="notranslate" (_no_translate).
+_NO_TRANSLATE_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@translate or contains(@class, 'notranslate')]")
+# Elements that may carry a translatable attribute (see _attribute_segments).
+_ATTRIBUTE_CANDIDATES = etree.XPath(
+    "descendant-or-self::*[@alt or @title or @placeholder or @aria-label"
+    " or self::meta or self::input]")
 
 
 def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
@@ -383,8 +438,8 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     info = _Analysis(root)
     found: list[tuple[tuple[int, int], int, Segment, Slot]] = []
     seq = 0
-    for el in info.elements:
-        tag = _tag(el)
+    for el in _ATTRIBUTE_CANDIDATES(root):
+        tag = info.tag[el]
         if tag is None:
             continue
         for seg, slot in _attribute_segments(el, tag):
@@ -394,12 +449,13 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     stack: list[etree._Element] = [root]
     while stack:
         el = stack.pop()
-        tag = _tag(el)
-        if tag is None or tag in SKIP_TAGS or _no_translate(el):
+        if info.skipped(el):
             skipped.add(el)
             continue
         runs, blocks = _split(el, info)
         for run in runs:
+            if not info.may_hold_text(run):
+                continue
             seg = _segment_of(run, info)
             if seg is not None:
                 # A run starts right after its parent's start tag, or right after the
@@ -428,20 +484,26 @@ def _split(el: etree._Element, info: _Analysis) -> tuple[list[_Run], list[etree.
     blocks: list[etree._Element] = []
     start = 0
     children = list(el)
+    lead = el.text
+    inline = info.inline
     for i, child in enumerate(children):
-        if info.inline[child]:
+        if inline[child]:
             continue
-        runs.append(_Run(el, children, start, i))
+        # An empty gap between two blocks holds no segment unless its text does.
+        if i > start or _has_content(lead):
+            runs.append(_Run(el, children, start, i))
         blocks.append(child)
         start = i + 1
-    runs.append(_Run(el, children, start, len(children)))
+        lead = child.tail
+    if len(children) > start or _has_content(lead):
+        runs.append(_Run(el, children, start, len(children)))
     return [_narrow(run, info) for run in runs], blocks
 
 
 def _edge_droppable(el: etree._Element, info: _Analysis) -> bool:
     # Images, line breaks, comments and other text-less inline things at either end
     # of a run stay where they are, outside the segment.
-    return info.opaque(el) and not (_tag(el) == "time" and info.content[el])
+    return info.opaque(el) and not (info.tag[el] == "time" and info.content[el])
 
 
 def _narrow(run: _Run, info: _Analysis) -> _Run:
@@ -576,12 +638,55 @@ class Translation:
 Lookup = Callable[[Segment], Translation | None]
 
 
-def apply_translations(doc: HtmlDocument, lookup: Lookup, catalog: str | None = None
-                       ) -> list[MergeWarning]:
+class SegmentMap:
+    """A document's segments and where each one sits, by element position.
+
+    Finding the segments is most of the work of a merge. An article is merged into
+    several locales, each time into a fresh parse of the same bytes, whose elements
+    come in the same order: the segments are found once, on the first parse, and
+    `bind` points them at the elements of another.
+    """
+
+    def __init__(self, doc: HtmlDocument):
+        root = doc.root
+        index = {el: i for i, el in enumerate(root.iter())}
+        self._places: list[tuple[Segment, int, int, int, dict[str, int] | str]] = []
+        for seg, slot in _walk(root):
+            if isinstance(slot, _Attr):
+                self._places.append((seg, index[slot.element], 0, 0, slot.name))
+            else:
+                marks = {name: index[el] for name, el in slot.placeholders.items()}
+                self._places.append((seg, index[slot.parent], slot.start, slot.end, marks))
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [place[0] for place in self._places]
+
+    def bind(self, doc: HtmlDocument) -> list[tuple[Segment, Slot]]:
+        """The segments with their places in ``doc``, an unchanged parse of the same page."""
+        elements = list(doc.root.iter())
+        pairs: list[tuple[Segment, Slot]] = []
+        kids_of: dict[int, list[etree._Element]] = {}
+        for seg, at, start, end, extra in self._places:
+            if isinstance(extra, str):
+                pairs.append((seg, _Attr(elements[at], extra)))
+            else:
+                kids = kids_of.get(at)
+                if kids is None:
+                    kids = kids_of[at] = list(elements[at])
+                run = _Run(elements[at], kids, start, end)
+                run.placeholders = {name: elements[i] for name, i in extra.items()}
+                pairs.append((seg, run))
+        return pairs
+
+
+def apply_translations(doc: HtmlDocument, lookup: Lookup, catalog: str | None = None,
+                       segments: SegmentMap | None = None) -> list[MergeWarning]:
     """Put translations in place in the document. Segments without a usable
-    translation keep their source text; each unusable translation gives a warning."""
+    translation keep their source text; each unusable translation gives a warning.
+    ``segments``, when given, were found on another parse of the same page."""
     warnings: list[MergeWarning] = []
-    pairs = list(_walk(doc.root))
+    pairs = list(_walk(doc.root)) if segments is None else segments.bind(doc)
     # Attributes first: placeholders are cloned from their source elements, so a
     # translated title on an inline link must be there before the run is rebuilt.
     for seg, slot in pairs:
@@ -736,8 +841,8 @@ def localize_times(doc: HtmlDocument, formatter: Callable[[str], str | None]) ->
     """Re-write the text of ``<time datetime>`` elements; returns how many changed."""
     changed = 0
     skip: set[etree._Element] = set()
-    for el in doc.root.iter():
-        if isinstance(el.tag, str) and _no_translate(el):
+    for el in _NO_TRANSLATE_CANDIDATES(doc.root):
+        if _no_translate(el):
             skip.update(el.iter())
     for el in doc.root.iter("time"):
         value = el.get("datetime")

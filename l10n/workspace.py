@@ -43,6 +43,6 @@ def init_workspace(folder: Path, source_language: str, languages: list[str]) -> 
             created.append(sub + "/")
     gitignore = folder / ".gitignore"
     if not gitignore.exists():
-        atomic_write(gitignore, b"/build/\n.l10n.lock\n")
+        atomic_write(gitignore, b"/build/\n/.l10n-cache/\n.l10n.lock\n")
         created.append(".gitignore")
     return created

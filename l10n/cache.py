@@ -1,0 +1,127 @@
+"""What each step last did to each article, so that a re-run skips what has not changed.
+
+A step keeps one JSON file, ``<workspace>/.l10n-cache/<step>.json``, mapping each
+article to the sha256 digests of the inputs it read and of the output it left, plus
+whatever the step needs to report the article again without redoing it. Before working
+on an article, the step hashes the same files again: when every digest matches, the
+output on disk is what the work would produce, and the article is skipped.
+
+Correctness rests on content hashes only (touching a file changes nothing; editing it,
+or deleting an output, redoes that article). A record is a fact about file contents
+("template X is what this code makes of source Y under these settings"), so records
+written by concurrent runs cannot mislead each other. The records are bound to a key:
+the step's settings, the l10n code and the versions of the libraries that shape the
+output. When the key differs, or the file is missing or damaged, the cache is empty
+and the step does a full run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Iterable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .config import Config
+from .errors import L10nError
+from .fsio import atomic_write
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".l10n-cache"
+FORMAT = 1  # bump when the layout of the records changes
+
+Record = dict[str, Any]
+
+
+@cache
+def code_fingerprint() -> str:
+    """A digest of the l10n code and data files and of the libraries that shape output.
+
+    The package is hashed rather than trusting its version number, so that editing
+    l10n itself (or upgrading lxml, polib or Babel) invalidates every record.
+    """
+    h = hashlib.sha256()
+    h.update(f"l10n {__version__}; python {sys.version_info[:2]}\n".encode())
+    for dist in ("lxml", "polib", "babel", "rapidfuzz"):
+        try:
+            h.update(f"{dist} {metadata.version(dist)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{dist} -\n".encode())
+    package = Path(__file__).resolve().parent
+    files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".po"))
+    for path in files:
+        h.update(path.relative_to(package).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def hash_file(path: Path) -> str | None:
+    """sha256 of a file's content; None when it does not exist or cannot be read
+    (the step itself then reports why, when it tries to read the file)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+class StepCache:
+    """The records of one step, loaded at its start and saved after its files are written."""
+
+    def __init__(self, path: Path, key: str, records: dict[str, Record]):
+        self.path = path
+        self.key = key
+        self.records = records
+
+    @classmethod
+    def open(cls, cfg: Config, step: str, settings: dict[str, Any]) -> StepCache:
+        """The cache of ``step`` in the workspace; empty when missing, damaged or made
+        under other settings or another version of the code."""
+        key = hashlib.sha256(json.dumps(
+            {"format": FORMAT, "step": step, "code": code_fingerprint(), "settings": settings},
+            sort_keys=True).encode()).hexdigest()
+        path = cfg.root / CACHE_DIR / f"{step}.json"
+        records: dict[str, Record] = {}
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            data = None
+        if (isinstance(data, dict) and data.get("key") == key
+                and isinstance(data.get("articles"), dict)):
+            records = {slug: rec for slug, rec in data["articles"].items()
+                       if isinstance(rec, dict)}
+        return cls(path, key, records)
+
+    def get(self, slug: str) -> Record | None:
+        return self.records.get(slug)
+
+    def put(self, slug: str, record: Record | None) -> None:
+        if record is None:
+            self.records.pop(slug, None)
+        else:
+            self.records[slug] = record
+
+    def save(self, keep: Iterable[str] | None = None) -> None:
+        """Write the records (only those of ``keep``, when given: the articles that
+        still exist). A cache that cannot be written is only a missed shortcut."""
+        if keep is not None:
+            wanted = set(keep)
+            self.records = {k: v for k, v in self.records.items() if k in wanted}
+        data = json.dumps({"key": self.key, "articles": self.records}, sort_keys=True,
+                          separators=(",", ":")).encode()
+        try:
+            atomic_write(self.path, data)
+        except L10nError as exc:
+            log.warning("could not save the cache: %s", exc)
+
+
+def settings_of(cfg: Config, *names: str) -> dict[str, Any]:
+    """The configuration values a step's output depends on, for its cache key."""
+    return {name: getattr(cfg, name) for name in names}

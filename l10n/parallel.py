@@ -1,0 +1,151 @@
+"""Articles processed in parallel, in worker processes, with results in article order.
+
+Workers never put a file in place: they write new content to temporary files (see
+`fsio.write_staged`) and return an `ArticleOutcome` naming them; the parent adopts
+them into one `Transaction`, so a command still writes everything or nothing. Only a
+few articles are in flight at a time, so memory stays flat however many there are.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import Any, TypeVar
+
+from .cache import StepCache
+from .config import Config
+from .errors import L10nError
+from .fsio import StagedFile, Transaction, discard, write_staged
+from .model import ArticleResult
+
+T = TypeVar("T")
+
+# Articles queued per worker: enough to keep every worker busy, few enough that
+# finished results (and their temporary files) do not pile up.
+QUEUE_PER_WORKER = 2
+
+
+@dataclass
+class ArticleOutcome:
+    """What a step did to one article: results to report, files to commit, and the
+    cache record to keep once they are committed (None: keep no record)."""
+
+    results: list[ArticleResult]
+    staged: list[StagedFile] = field(default_factory=list)
+    record: dict[str, Any] | None = None
+
+    def stage(self, path: Path, data: bytes, expect: str | None = None,
+              display: str | None = None) -> None:
+        """Write new content for ``path`` to a temporary file, to be committed."""
+        self.staged.append(write_staged(path, data, expect=expect, display=display))
+
+    def stage_if_changed(self, path: Path, data: bytes, display: str | None = None) -> bool:
+        """Stage ``data`` unless ``path`` already holds exactly that; True if staged."""
+        try:
+            if path.read_bytes() == data:
+                return False
+        except OSError:
+            pass
+        self.stage(path, data, display=display)
+        return True
+
+    def discard(self) -> None:
+        """Remove the temporary files: the outcome will not be committed."""
+        discard(self.staged)
+        self.staged = []
+
+
+Plan = tuple[str, ArticleOutcome | None, Any]  # (article, outcome if up to date, task)
+
+
+def run_step(cache: StepCache, plans: Sequence[Plan], work: Callable[[Any], ArticleOutcome],
+             jobs: int) -> list[ArticleResult]:
+    """Do a step's work for every article not up to date, commit all the files in one
+    transaction, and record what was done in the cache (saved by the caller).
+
+    ``plans`` are in article order; each gives the outcome of an article that is up
+    to date, or the task ``work`` needs to process it.
+    """
+    results: list[ArticleResult] = []
+    tasks = [task for _, done, task in plans if done is None]
+    with contextlib.closing(run_articles(work, tasks, jobs)) as computed, Transaction() as tx:
+        for slug, done, _ in plans:
+            outcome = done if done is not None else next(computed)
+            for staged in outcome.staged:
+                tx.adopt(staged)
+            cache.put(slug, outcome.record)
+            results.extend(outcome.results)
+    return results
+
+
+def cpu_count() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_jobs(cfg: Config, jobs: int | None) -> int:
+    """Worker processes for a step: the argument, else the ``jobs`` setting, else one
+    per core."""
+    if jobs is None:
+        jobs = cfg.jobs if cfg.jobs is not None else cpu_count()
+    if jobs < 1:
+        raise L10nError("jobs must be at least 1")
+    return jobs
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C is the parent's to handle: it stops queueing, lets each worker finish its
+    # article, and removes what they staged.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: int
+                 ) -> Iterator[ArticleOutcome]:
+    """``work(task)`` for every task, yielded in the order of ``tasks``.
+
+    With one job (or one task) everything runs in this process. Otherwise ``work``
+    and the tasks must be picklable (``work`` a module-level function or a partial of
+    one). The first error in task order is raised; the outcomes of tasks still in
+    flight are discarded, temporary files included. Close the iterator (use
+    ``contextlib.closing``) so that this clean-up runs even when the caller stops early.
+    """
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            yield work(task)
+        return
+    workers = min(jobs, len(tasks))
+    pending: deque[Future[ArticleOutcome]] = deque()
+    queue = iter(tasks)
+    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
+        try:
+            for task in islice(queue, workers * QUEUE_PER_WORKER):
+                pending.append(pool.submit(work, task))
+            while pending:
+                try:
+                    outcome = pending.popleft().result()
+                except BrokenProcessPool:
+                    raise L10nError("a worker process stopped unexpectedly (out of memory?);"
+                                    " nothing was changed") from None
+                for task in islice(queue, 1):
+                    pending.append(pool.submit(work, task))
+                yield outcome
+        finally:
+            for future in pending:
+                future.cancel()
+            for future in pending:
+                if future.cancelled():
+                    continue
+                # Their errors do not matter: the first one is already on its way.
+                with contextlib.suppress(Exception):
+                    future.result().discard()

@@ -1,0 +1,217 @@
+"""Re-runs skip the articles whose inputs and outputs did not change (content hashes)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from l10n.catalog import read_catalog, render_catalog
+from l10n.cli import main
+from l10n.config import Config, load_config
+from l10n.merge import merge
+from l10n.model import ArticleResult
+from l10n.pipeline import extract, update
+from l10n.review import approval_state, approve_version
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = sorted((REPO / "source").glob("*.html"))
+
+
+def _workspace(root: Path) -> Config:
+    (root / "source").mkdir(parents=True)
+    for page in SAMPLES:
+        shutil.copy(page, root / "source" / page.name)
+    (root / "l10n.toml").write_text(
+        'source_language = "en"\nlanguages = ["en", "de", "fr"]\n', encoding="utf-8")
+    return load_config(root)
+
+
+def _translate_all(cfg: Config) -> None:
+    """Stand in for translators: every entry gets a translation (the source text)."""
+    for path in sorted(cfg.locales_path.glob("*/LC_MESSAGES/*.po")):
+        po = read_catalog(path)
+        for entry in po:
+            if entry.msgid and not entry.obsolete:
+                entry.msgstr = entry.msgid
+                if "fuzzy" in entry.flags:
+                    entry.flags.remove("fuzzy")
+                    entry.previous_msgid = None
+        data = render_catalog(po)
+        if path.read_bytes() != data:
+            path.write_bytes(data)
+
+
+def _approve_all(cfg: Config) -> None:
+    """Stand in for editors: approve every localized version for publication."""
+    for path in sorted(cfg.locales_path.glob("*/LC_MESSAGES/*.po")):
+        slug, lang = path.stem, path.parent.parent.name
+        if approval_state(cfg, slug, lang).state != "approved":
+            approve_version(cfg, slug, lang, "Test Editor")
+
+
+def _sync(cfg: Config, jobs: int = 1) -> dict[str, list[ArticleResult]]:
+    return {"extract": extract(cfg, jobs=jobs), "update": update(cfg, jobs=jobs),
+            "merge": merge(cfg, jobs=jobs)}
+
+
+def _redone(results: list[ArticleResult]) -> set[tuple[str, str | None]]:
+    return {(r.slug, r.lang) for r in results if not r.up_to_date and not r.skipped}
+
+
+@pytest.fixture()
+def cfg(tmp_path: Path) -> Config:
+    cfg = _workspace(tmp_path / "ws")
+    extract(cfg, jobs=1)
+    update(cfg, jobs=1)
+    _translate_all(cfg)
+    update(cfg, jobs=1)
+    _approve_all(cfg)
+    update(cfg, jobs=1)  # the approval stamps changed the catalogs
+    merge(cfg, jobs=1)
+    return cfg
+
+
+def _snapshot(cfg: Config) -> dict[str, tuple[int, int]]:
+    """Inode and mtime of every file l10n wrote: a rewrite changes them."""
+    files = [*cfg.locales_path.rglob("*.po*"), *cfg.build_path.rglob("*.html")]
+    return {str(p): (p.stat().st_ino, p.stat().st_mtime_ns) for p in files}
+
+
+def test_rerun_with_nothing_changed_redoes_nothing(cfg: Config) -> None:
+    before = _snapshot(cfg)
+    for step, results in _sync(cfg).items():
+        assert results, step
+        assert all(r.up_to_date and not r.changed for r in results), step
+    assert _snapshot(cfg) == before
+    # The skipped results still report what the articles hold.
+    again = extract(cfg)
+    assert sum(r.counts["segments"] for r in again) > 50
+
+
+def test_cli_reports_every_article_up_to_date(cfg: Config) -> None:
+    runner = CliRunner()
+    out = runner.invoke(main, ["-C", str(cfg.root), "sync", "--jobs", "1"])
+    assert out.exit_code == 0, out.output
+    assert "templates: 0 written, 3 unchanged (3 up to date, not redone)" in out.output
+    # 3 articles into 2 locales each (the en article is not translated into en).
+    assert "catalogs: 0 written, 6 unchanged (6 up to date, not redone)" in out.output
+    assert "pages: 0 written, 9 unchanged (9 up to date, not redone)" in out.output
+
+
+def test_touching_a_source_without_changing_it_still_skips(cfg: Config) -> None:
+    source = cfg.source_file("ocean-heat-record")
+    os.utime(source, (1_000_000_000, 1_000_000_000))
+    assert all(r.up_to_date for r in extract(cfg))
+    assert all(r.up_to_date for r in merge(cfg))
+
+
+def test_editing_a_source_redoes_exactly_that_article(cfg: Config) -> None:
+    source = cfg.source_file("ocean-heat-record")
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Oceans set another heat record",
+                                   "Oceans set yet another heat record", 1), encoding="utf-8")
+    results = extract(cfg)
+    assert _redone(results) == {("ocean-heat-record", "en")}
+    assert [r.slug for r in results if r.changed] == ["ocean-heat-record"]
+    assert _redone(update(cfg)) == {("ocean-heat-record", "de"), ("ocean-heat-record", "fr")}
+    _translate_all(cfg)  # the translator reviews the changed sentence
+    _approve_all(cfg)  # the edit made the approvals stale; the editor approves again
+    pages = merge(cfg)
+    assert {slug for slug, _ in _redone(pages)} == {"ocean-heat-record"}
+    built = cfg.output_file("de", "ocean-heat-record").read_text(encoding="utf-8")
+    assert "Oceans set yet another heat record" in built
+
+
+def test_editing_a_catalog_redoes_exactly_that_page(cfg: Config) -> None:
+    path = cfg.catalog_file("fr", "stadtrat-radwege")
+    po = read_catalog(path)
+    entry = next(e for e in po if e.msgid and not e.obsolete and "<" not in e.msgid)
+    entry.msgstr = "Texte relu par une traductrice"
+    path.write_bytes(render_catalog(po))
+    assert _redone(update(cfg)) == {("stadtrat-radwege", "fr")}
+    approve_version(cfg, "stadtrat-radwege", "fr", "Test Editor")
+    assert _redone(merge(cfg)) == {("stadtrat-radwege", "fr")}
+    page = cfg.output_file("fr", "stadtrat-radwege").read_text(encoding="utf-8")
+    assert "Texte relu par une traductrice" in page
+    assert subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)]).returncode == 0
+
+
+def test_deleting_an_output_rebuilds_exactly_that_page(cfg: Config) -> None:
+    out = cfg.output_file("de", "wahl-ergebnisse")
+    expected = out.read_bytes()
+    out.unlink()
+    results = merge(cfg)
+    assert _redone(results) == {("wahl-ergebnisse", "de")}
+    assert out.read_bytes() == expected
+    template = cfg.template_file("wahl-ergebnisse")
+    template.unlink()
+    assert _redone(extract(cfg)) == {("wahl-ergebnisse", "de")}
+    assert template.exists()
+
+
+def test_settings_are_part_of_the_key(cfg: Config) -> None:
+    assert all(r.up_to_date for r in merge(cfg))
+    drafted = merge(cfg, drafts=True)
+    assert not any(r.up_to_date for r in drafted)
+    cfg.url_template = "/{lang}/{slug}/"
+    relinked = merge(cfg, drafts=True)
+    assert not any(r.up_to_date for r in relinked)
+    original = cfg.output_file("en", "ocean-heat-record").read_text(encoding="utf-8")
+    assert 'href="/de/ocean-heat-record/"' in original
+    assert all(r.up_to_date for r in merge(cfg, drafts=True))
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"[]", b'{"key": 1, "articles": []}', None])
+def test_a_damaged_or_missing_cache_means_a_full_run(cfg: Config, damage: bytes | None
+                                                     ) -> None:
+    before = {p: p.read_bytes() for p in cfg.build_path.rglob("*.html")}
+    for step in ("extract", "update", "merge"):
+        path = cfg.root / ".l10n-cache" / f"{step}.json"
+        assert path.exists()
+        if damage is None:
+            path.unlink()
+        else:
+            path.write_bytes(damage)
+    for step, results in _sync(cfg).items():
+        assert results and not any(r.up_to_date for r in results), step
+    assert {p: p.read_bytes() for p in cfg.build_path.rglob("*.html")} == before
+    # ... and the cache is whole again afterwards.
+    assert all(all(r.up_to_date for r in results) for results in _sync(cfg).values())
+
+
+def test_merge_warnings_are_reported_again_when_skipped(cfg: Config) -> None:
+    path = cfg.catalog_file("de", "ocean-heat-record")
+    po = read_catalog(path)
+    entry = next(e for e in po if "<" in e.msgid and not e.obsolete)  # has a placeholder
+    entry.msgstr = "Ohne Platzhalter"
+    path.write_bytes(render_catalog(po))
+    # A broken placeholder cannot be approved: build the versions as drafts.
+    first = merge(cfg, drafts=True)
+    warned = [str(w) for r in first for w in r.warnings]
+    assert warned and "missing placeholder" in warned[0]
+    second = merge(cfg, drafts=True)
+    assert all(r.up_to_date for r in second)
+    assert [str(w) for r in second for w in r.warnings] == warned
+
+
+def test_withdrawn_approval_is_not_served_from_the_cache(cfg: Config) -> None:
+    from l10n.review import unapprove
+
+    assert all(r.up_to_date for r in merge(cfg))
+    unapprove(cfg, "wahl-ergebnisse", "en")
+    results = {(r.slug, r.lang): r for r in merge(cfg)}
+    skipped = results[("wahl-ergebnisse", "en")]
+    assert skipped.skipped and "not approved" in skipped.skipped
+    # The other pages of the article are rebuilt: they no longer link to it.
+    assert results[("wahl-ergebnisse", "fr")].changed
+    french = cfg.output_file("fr", "wahl-ergebnisse").read_text(encoding="utf-8")
+    assert 'hreflang="en"' not in french
+    assert all(r.up_to_date for r in results.values() if r.slug != "wahl-ergebnisse")
+    original = cfg.output_file("de", "wahl-ergebnisse").read_text(encoding="utf-8")
+    assert 'hreflang="en"' not in original
+    assert 'hreflang="fr"' in original
