@@ -6,7 +6,9 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from types import TracebackType
 
@@ -25,11 +27,43 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+# Temporary files are hidden siblings, ``.<name>.l10n-XXXXXXXX.tmp``: in the same folder
+# (so the rename is atomic), never matching a glob l10n reads (``*.po``, ``*.html``), and
+# marked so that leftovers of a killed process can be told from anyone else's files.
+TEMP_MARK = ".l10n-"
+TEMP_SUFFIX = ".tmp"
+_TEMP_RE = re.compile(r"^\..+\.l10n-[a-z0-9_]{8}\.tmp$")
+
+
+def is_temp_file(name: str) -> bool:
+    """Whether a file name is one of our temporary files."""
+    return bool(_TEMP_RE.match(name))
+
+
+def sweep_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Remove temporary files left behind by a killed l10n process; returns them.
+
+    Only safe while holding the `WorkspaceLock`: then no other l10n process is
+    writing, so every temporary file found is a leftover.
+    """
+    removed: list[Path] = []
+    for folder in folders:
+        for dirpath, _dirs, files in os.walk(folder):
+            for name in files:
+                if is_temp_file(name):
+                    path = Path(dirpath) / name
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        removed.append(path)
+    return removed
+
+
 def _write_temp(path: Path, data: bytes) -> Path:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX,
+                                   dir=folder)
     except OSError as exc:
         raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
     try:
@@ -130,9 +164,10 @@ class WorkspaceLock:
     message. The lock is an OS file lock: it is released if the process dies.
     """
 
-    def __init__(self, root: Path, timeout: float = 5.0):
+    def __init__(self, root: Path, timeout: float = 5.0, display: str | None = None):
         self.path = root / LOCK_NAME
         self.timeout = timeout
+        self.display = display or str(self.path)  # how error messages name the lock file
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -153,8 +188,9 @@ class WorkspaceLock:
                     holder = _read_holder(fd)
                     os.close(fd)
                     raise WorkspaceBusyError(
-                        f"another l10n command is writing to this workspace{holder};"
-                        " try again when it has finished", self.path) from None
+                        f"another l10n command{holder} is writing to this workspace;"
+                        f" waited {self.timeout:g} s; try again when it has finished",
+                        self.display) from None
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
