@@ -113,13 +113,15 @@ class Transaction:
 
     def commit(self) -> None:
         try:
+            # Every guard is checked before the first rename, so a file changed on disk
+            # leaves the whole batch unwritten...
             for path, _, expect, display in self._staged:
-                current = file_digest(path) or "absent"
-                if expect is not None and current != expect:
-                    raise L10nError(
-                        "changed on disk while l10n was working on it; not overwritten"
-                        " (run the command again)", display)
-            for path, tmp, _, display in self._staged:
+                _check_unchanged(path, expect, display)
+            for path, tmp, expect, display in self._staged:
+                # ... and again right before each rename: on a slow disk the renames
+                # take a while, and an editor may save in the meantime. (The check and
+                # the rename are two steps; what remains between them is microseconds.)
+                _check_unchanged(path, expect, display)
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
@@ -143,6 +145,18 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
+
+
+def _check_unchanged(path: Path, expect: str | None, display: str) -> None:
+    if expect is None:
+        return
+    try:
+        current = file_digest(path) or "absent"
+    except OSError as exc:
+        raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
+    if current != expect:
+        raise L10nError("changed on disk while l10n was working on it; not overwritten"
+                        " (run the command again)", display)
 
 
 def _fsync_dir(folder: Path) -> None:

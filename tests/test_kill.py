@@ -10,6 +10,7 @@ its rename, and between the renames of one batch.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 import random
@@ -155,10 +156,8 @@ def kill_once(stage: Stage, step: tuple[str, ...], work: Path, delay: float,
     time.sleep(delay)
     finished = proc.poll() is not None
     # The whole group: strace and the l10n process under it die together.
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
     proc.wait()
     wait_for_group(proc.pid)
     return check_state(stage, work, Kill(STEPS.index(step), delay, finished))
