@@ -304,9 +304,8 @@ def update_catalog(template: POFile, old: POFile | None, lang: str) -> tuple[POF
     po.metadata = {k: meta[k] for k in order if k in meta}
     po.metadata.update({k: v for k, v in meta.items() if k not in po.metadata})
 
+    # A POFile holds its obsolete entries too: iterating it gives every entry once.
     old_entries = list(old) if old is not None else []
-    if old is not None:
-        old_entries += list(old.obsolete_entries())
     by_key: dict[tuple[str | None, str], POEntry] = {}
     for e in old_entries:
         if e.msgid == "":

@@ -256,8 +256,9 @@ class TranslationMemory:
         self._targets: list[str] = []
 
     def add(self, po: POFile) -> None:
-        # Obsolete entries count: they hold approved work for a segment that may return.
-        for entry in list(po) + list(po.obsolete_entries()):
+        # Obsolete entries count (a POFile iterates over them too): they hold approved
+        # work for a segment that may return.
+        for entry in po:
             if (not entry.msgid or not entry.msgstr or entry.msgid_plural
                     or "fuzzy" in entry.flags):
                 continue

@@ -496,3 +496,21 @@ def test_an_interrupt_loses_at_most_one_batch(tmp_path: Path, libre) -> None:
     libre.reset_counts()
     assert run(root, "translate").exit_code == 0
     assert libre.translate_requests == 4  # 6 distinct texts, 2 saved before
+
+
+def test_memory_counts_an_obsolete_translation_once(tmp_path: Path) -> None:
+    # Regression: obsolete entries were counted twice, so one stale translation tied
+    # with two current ones (and won the tie, being read first).
+    text = "The vote was close."
+    articles = {slug: article(f"News {slug}", text) for slug in ("a", "b", "c", "d")}
+    root = make_workspace(tmp_path / "ws", articles)
+    set_translation(root, "de", "a", "The vote", "Veraltet.")
+    set_translation(root, "de", "b", "The vote", "Knapp.")
+    set_translation(root, "de", "c", "The vote", "Knapp.")
+    (root / "source" / "a.html").write_text(article("News a", "Something else."))
+    for step in ("extract", "update"):
+        assert run(root, step).exit_code == 0
+    assert [e.msgstr for e in catalog(root, "de", "a") if e.obsolete] == ["Veraltet."]
+    assert run(root, "translate").exit_code == 0
+    drafted = entry_for(catalog(root, "de", "d"), "The vote")
+    assert drafted.msgstr == "Knapp." and drafted.tcomment == f"l10n-draft: tm {TODAY}"
