@@ -184,7 +184,11 @@ def parse_catalog(data: bytes, path: str) -> POFile:
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
-        raise CatalogError(f"cannot parse: {exc}", path) from None
+        # polib puts the line into its message: "Syntax error in po file (line 45)".
+        m = re.search(r"\s*\(line (\d+)\)", str(exc))
+        message = str(exc).replace(m.group(0), "") if m else str(exc)
+        raise CatalogError(f"cannot parse: {message}", path,
+                           int(m.group(1)) if m else None) from None
     charset = po.metadata.get("Content-Type", "")
     m = re.search(r"charset=([\w.-]+)", charset)
     if m and m.group(1).lower() not in ("utf-8", "utf8", "charset", "ascii", "us-ascii"):

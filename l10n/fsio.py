@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -58,14 +59,15 @@ def sweep_temp_files(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def _write_temp(path: Path, data: bytes) -> Path:
+def _write_temp(path: Path, data: bytes, display: str | None = None) -> Path:
+    name = display or str(path)  # how errors name the file
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX,
                                    dir=folder)
     except OSError as exc:
-        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+        raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -81,15 +83,17 @@ def _write_temp(path: Path, data: bytes) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+        raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
     return Path(tmp)
 
 
-def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:
+def atomic_write(path: Path, data: bytes, expect: str | None = None,
+                 display: str | None = None) -> None:
     """Replace a file's content in one step: the file is either as it was or as it
-    should become, whatever happens to the process meanwhile."""
+    should become, whatever happens to the process meanwhile. ``display`` is how
+    errors name the file (default: the path)."""
     with Transaction() as tx:
-        tx.stage(path, data, expect=expect)
+        tx.stage(path, data, expect=expect, display=display)
 
 
 class Transaction:
@@ -104,7 +108,8 @@ class Transaction:
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
-        tmp = _write_temp(path, data)
+        _check_writable(path, display or str(path))
+        tmp = _write_temp(path, data, display)
         self._staged.append((path, tmp, expect, display or str(path)))
 
     @property
@@ -145,6 +150,20 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
+
+
+def _check_writable(path: Path, display: str) -> None:
+    """A file nobody may write to (no write bit at all) was protected on purpose: the
+    rename would replace it anyway, so refuse. Root is no exception."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
+    if stat.S_ISREG(mode) and not mode & 0o222:
+        raise L10nError("read-only file; not overwritten (make it writable to let l10n"
+                        " update it)", display)
 
 
 def _check_unchanged(path: Path, expect: str | None, display: str) -> None:

@@ -77,7 +77,7 @@ def extract(cfg: Config, slugs: Iterable[str] | None = None) -> list[ArticleResu
             lang = article_language(cfg, doc)
             pot = build_template(segments, cfg.rel(source), lang, slug)
             target = cfg.template_file(slug)
-            old = _read_bytes(target)
+            old = _read_bytes(target, cfg.rel(target))
             result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(target),
                                    counts={"segments": len(pot), "occurrences": len(segments)})
             if not same_content(pot, old):
@@ -112,7 +112,7 @@ def update(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str]
             source_lang = template_source_language(pot) or cfg.source_language
             for lang in target_languages(cfg, source_lang, chosen):
                 path = cfg.catalog_file(lang, slug)
-                old_data = _read_bytes(path)
+                old_data = _read_bytes(path, cfg.rel(path))
                 old = parse_catalog(old_data, cfg.rel(path)) if old_data is not None else None
                 po, counts = update_catalog(pot, old, lang)
                 result = ArticleResult(slug=slug, lang=lang, path=cfg.rel(path),
@@ -125,13 +125,13 @@ def update(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str]
     return results
 
 
-def _read_bytes(path: Path) -> bytes | None:
+def _read_bytes(path: Path, display: str) -> bytes | None:
     try:
         return path.read_bytes()
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise L10nError(f"cannot read: {exc.strerror or exc}", path) from None
+        raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
 
 
 def _digest_or_none(data: bytes | None) -> str | None:

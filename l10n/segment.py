@@ -170,6 +170,16 @@ def parse_html(data: bytes, path: str) -> HtmlDocument:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise HtmlError(f"cannot parse HTML: {exc}", path) from None
+    # libxml2 recovers from ordinary errors; after a fatal one (elements nested more
+    # than 2048 deep) it drops the rest of the page without a word: an article that
+    # silently lost its text must not become a template or a published page.
+    for problem in parser.error_log:
+        if problem.level_name == "FATAL":
+            if problem.type_name == "ERR_RESOURCE_LIMIT":
+                reason = "elements nested too deeply (the HTML parser stops at 2048 levels)"
+            else:
+                reason = f"cannot parse HTML: {problem.message}"
+            raise HtmlError(reason, path, problem.line or None)
     if root is None:
         raise HtmlError("no HTML content", path)
     tree = root.getroottree()

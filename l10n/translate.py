@@ -510,7 +510,7 @@ class _Run:
             cat.po.metadata["PO-Revision-Date"] = now_stamp()
             data = render_catalog(cat.po)
             try:
-                atomic_write(cat.path, data, expect=cat.digest)
+                atomic_write(cat.path, data, expect=cat.digest, display=cat.display)
             except L10nError:
                 if file_digest(cat.path) != cat.digest:
                     continue  # changed between our check and the rename: once more
