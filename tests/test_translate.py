@@ -4,6 +4,7 @@ counts against a loopback LibreTranslate server, resuming, and what is never tou
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -538,3 +539,13 @@ def test_memory_counts_an_obsolete_translation_once(tmp_path: Path) -> None:
     assert run(root, "translate").exit_code == 0
     drafted = entry_for(catalog(root, "de", "d"), "The vote")
     assert drafted.msgstr == "Knapp." and drafted.tcomment == draft_line("tm", "Knapp.")
+
+
+def test_the_review_queue_reads_fingerprinted_draft_lines(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", {"a": article("Title", "One.")})
+    assert run(root, "translate").exit_code == 0
+    listing = run(root, "review", "--format", "json")
+    assert listing.exit_code == 0, listing.output
+    items = json.loads(listing.stdout)["items"]
+    assert [(it["provenance"], it["engine"], it["date"]) for it in items] == [
+        ("pseudo", "pseudo", TODAY)] * 2
