@@ -104,6 +104,7 @@ def writes_workspace(func: F) -> F:
 
     return wrapper  # type: ignore[return-value]
 
+
 lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="L",
                            help="Only this locale (repeatable). Default: all configured.")
 article_option = click.option("--article", "-a", "articles", multiple=True, metavar="SLUG",
