@@ -29,11 +29,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from workspace_kit import article, msgfmt_ok
 
+from l10n import merge as merging
+from l10n import pipeline
+from l10n import translate as translating
 from l10n.config import load_config
-from l10n.merge import merge
-from l10n.pipeline import extract, update
 from l10n.review import approve, reject, review_queue
-from l10n.translate import translate
 
 SLUGS = ("alpha", "beta")
 LANGS = ("de", "fr")
@@ -119,14 +119,14 @@ class Newsroom:
     # ------------------------------------------------------------ l10n runs
 
     def update(self) -> None:
-        extract(self.cfg)
-        update(self.cfg)
+        pipeline.extract(self.cfg)
+        pipeline.update(self.cfg)
 
     def translate(self, redo: bool) -> None:
-        translate(self.cfg, engine="pseudo", redo_drafts=redo)
+        translating.translate(self.cfg, engine="pseudo", redo_drafts=redo)
 
     def merge(self) -> None:
-        merge(self.cfg, drafts=True)
+        merging.merge(self.cfg, drafts=True)
 
     # ---------------------------------------------------------------- people
 
