@@ -233,10 +233,11 @@ def test_killed_commands_leave_every_file_old_or_new(stages: list[Stage], tmp_pa
         kills = [k for done in pool.map(worker, range(WORKERS)) for k in done]
     assert len(kills) == len(STEPS) * KILLS_PER_STEP
     interrupted = [k for k in kills if not k.finished]
-    # Kills landed before any write, amid the writes, and with temporary files about.
+    # Kills landed before any write, amid the writes, and with temporary files about
+    # (on a normal disk the writing moments are too short to be sure to hit them).
     assert any(k.changed == 0 for k in interrupted)
-    assert any(k.temp_files for k in interrupted)
     if SLOW_DISK:
+        assert any(k.temp_files for k in interrupted)
         assert any(0 < k.changed < stages[k.step].changing for k in interrupted), (
             "no kill landed between two renames")
     summary = {s[0]: [(round(k.delay, 2), k.changed, k.temp_files) for k in kills
