@@ -186,7 +186,11 @@ def parse_catalog(data: bytes, path: str) -> POFile:
     try:
         po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
     except (OSError, ValueError) as exc:
-        raise CatalogError(f"cannot parse: {exc}", path) from None
+        # polib puts the line into its message: "Syntax error in po file (line 45)".
+        m = re.search(r"\s*\(line (\d+)\)", str(exc))
+        message = str(exc).replace(m.group(0), "") if m else str(exc)
+        raise CatalogError(f"cannot parse: {message}", path,
+                           int(m.group(1)) if m else None) from None
     charset = po.metadata.get("Content-Type", "")
     m = re.search(r"charset=([\w.-]+)", charset)
     if m and m.group(1).lower() not in ("utf-8", "utf8", "charset", "ascii", "us-ascii"):
@@ -326,9 +330,8 @@ def update_catalog(template: POFile, old: POFile | None, lang: str) -> tuple[POF
     po.metadata = {k: meta[k] for k in order if k in meta}
     po.metadata.update({k: v for k, v in meta.items() if k not in po.metadata})
 
+    # A POFile holds its obsolete entries too: iterating it gives every entry once.
     old_entries = list(old) if old is not None else []
-    if old is not None:
-        old_entries += list(old.obsolete_entries())
     by_key: dict[tuple[str | None, str], POEntry] = {}
     for e in old_entries:
         if e.msgid == "":

@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from .config import Config, find_workspace, load_config
-from .errors import EXIT_ERROR, L10nError
+from .errors import EXIT_ERROR, ConfigError, L10nError
 from .model import ArticleResult
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,6 +44,28 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+LOCK_TIMEOUT_ENV = "L10N_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT = 5.0  # seconds a writing command waits for another one to finish
+
+
+def lock_timeout() -> float:
+    """How long to wait for the workspace lock: $L10N_LOCK_TIMEOUT seconds, or 5."""
+    import math
+    import os
+
+    raw = os.environ.get(LOCK_TIMEOUT_ENV, "").strip()
+    if not raw:
+        return DEFAULT_LOCK_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if not math.isfinite(value) or value < 0:
+        raise ConfigError(f"{LOCK_TIMEOUT_ENV} must be a number of seconds (0 or more),"
+                          f" not {raw!r}")
+    return value
+
+
 class Context:
     def __init__(self, workspace: Path | None):
         self.workspace = workspace
@@ -56,8 +78,32 @@ class Context:
             self._config = load_config(root)
         return self._config
 
+    @contextmanager
+    def lock(self) -> Iterator[Config]:
+        """Hold the workspace lock: one writing command at a time. Temporary files a
+        killed command left behind are removed first (nobody else is writing now)."""
+        from .fsio import LOCK_NAME, WorkspaceLock, sweep_temp_files
+
+        cfg = self.config
+        timeout = lock_timeout()
+        with WorkspaceLock(cfg.root, timeout, display=cfg.rel(cfg.root / LOCK_NAME)):
+            sweep_temp_files([cfg.locales_path, cfg.build_path])
+            yield cfg
+
 
 pass_ctx = click.make_pass_decorator(Context)
+
+
+def writes_workspace(func: F) -> F:
+    """For commands that write: run them holding the workspace lock."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with click.get_current_context().find_object(Context).lock():
+            return func(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
 
 lang_option = click.option("--lang", "-l", "langs", multiple=True, metavar="L",
                            help="Only this locale (repeatable). Default: all configured.")
@@ -131,6 +177,7 @@ def init(folder: Path | None, source_language: str, languages: str) -> None:
 @jobs_option
 @pass_ctx
 @handle_errors
+@writes_workspace
 def extract(obj: Context, articles: tuple[str, ...], jobs: int | None) -> None:
     """Write a template (POT) per article: locales/templates/<slug>.pot."""
     from .pipeline import extract as run
@@ -147,6 +194,7 @@ def extract(obj: Context, articles: tuple[str, ...], jobs: int | None) -> None:
 @jobs_option
 @pass_ctx
 @handle_errors
+@writes_workspace
 def update(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
            jobs: int | None) -> None:
     """Create or refresh locales/<lang>/LC_MESSAGES/<slug>.po from the templates."""
@@ -232,6 +280,7 @@ def _run_translate(cfg: Config, langs: tuple[str, ...], articles: tuple[str, ...
               " reviewed). Translations are never replaced.")
 @pass_ctx
 @handle_errors
+@writes_workspace
 def translate(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
               engine: str | None, limit: int | None, redo_drafts: bool) -> None:
     """Fill empty entries with machine drafts (fuzzy, queued for review).
@@ -255,6 +304,7 @@ def translate(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...],
 @jobs_option
 @pass_ctx
 @handle_errors
+@writes_workspace
 def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool,
           jobs: int | None) -> None:
     """Build localized pages: build/<lang>/<slug>.html.
@@ -278,6 +328,7 @@ def merge(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], draft
 @jobs_option
 @pass_ctx
 @handle_errors
+@writes_workspace
 def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts: bool,
          no_translate: bool, jobs: int | None) -> None:
     """Run the whole job: extract, update, translate (engine from the configuration),
@@ -395,7 +446,8 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
     if interactive:
         if fmt != "table":
             raise click.UsageError("--format does not apply to -i")
-        _interactive_review(cfg, langs or None, articles or None, _reviewer(cfg, by))
+        with ctx.find_object(Context).lock():
+            _interactive_review(cfg, langs or None, articles or None, _reviewer(cfg, by))
         return
     items = review_queue(cfg, langs or None, articles or None)
     if fmt == "json":
@@ -441,7 +493,8 @@ _BY_OPTION = click.option("--by", metavar="NAME",
 
 def _decision_options(func: F) -> F:
     """What the entries to decide on are: IDs, or an article and/or a locale."""
-    for decorate in (handle_errors, pass_ctx, _BY_OPTION, article_option, lang_option,
+    for decorate in (writes_workspace, handle_errors, pass_ctx, _BY_OPTION, article_option,
+                     lang_option,
                      click.argument("ids", nargs=-1, metavar="[ID]...")):
         func = decorate(func)
     return func
@@ -582,6 +635,7 @@ def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequ
 @_BY_OPTION
 @pass_ctx
 @handle_errors
+@writes_workspace
 def approve_cmd(obj: Context, slug: str, lang: str, by: str | None) -> None:
     """Approve the localized version of article SLUG for publication.
 
@@ -608,6 +662,7 @@ def approve_cmd(obj: Context, slug: str, lang: str, by: str | None) -> None:
 @click.option("--lang", "-l", "lang", required=True, metavar="L", help="The locale.")
 @pass_ctx
 @handle_errors
+@writes_workspace
 def unapprove_cmd(obj: Context, slug: str, lang: str) -> None:
     """Withdraw the approval of a localized version (it is no longer published)."""
     from .locale import normalize_locale

@@ -94,10 +94,13 @@ class Config:
         return self.build_path / lang / f"{slug}.html"
 
     def rel(self, path: Path) -> str:
-        """A path as users see it: relative to the workspace root."""
+        """A path as users see it: relative to the workspace root. The file itself is
+        named as it is, not resolved: a symbolic link (even one that loops) is shown
+        under its own name."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
+            where = path.absolute().parent.resolve() / path.name
+            return where.relative_to(self.root.resolve()).as_posix()
+        except (ValueError, RuntimeError, OSError):  # RuntimeError: a symlink loop
             return str(path)
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,13 +30,47 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def _write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
+# Temporary files are hidden siblings, ``.<name>.l10n-XXXXXXXX.tmp``: in the same folder
+# (so the rename is atomic), never matching a glob l10n reads (``*.po``, ``*.html``), and
+# marked so that leftovers of a killed process can be told from anyone else's files.
+TEMP_MARK = ".l10n-"
+TEMP_SUFFIX = ".tmp"
+_TEMP_RE = re.compile(r"^\..+\.l10n-[a-z0-9_]{8}\.tmp$")
+
+
+def is_temp_file(name: str) -> bool:
+    """Whether a file name is one of our temporary files."""
+    return bool(_TEMP_RE.match(name))
+
+
+def sweep_temp_files(folders: Iterable[Path]) -> list[Path]:
+    """Remove temporary files left behind by a killed l10n process; returns them.
+
+    Only safe while holding the `WorkspaceLock`: then no other l10n process is
+    writing, so every temporary file found is a leftover.
+    """
+    removed: list[Path] = []
+    for folder in folders:
+        for dirpath, _dirs, files in os.walk(folder):
+            for name in files:
+                if is_temp_file(name):
+                    path = Path(dirpath) / name
+                    with contextlib.suppress(OSError):
+                        path.unlink()
+                        removed.append(path)
+    return removed
+
+
+def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool = True
+                ) -> Path:
+    name = display or str(path)  # how errors name the file
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX,
+                                   dir=folder)
     except OSError as exc:
-        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+        raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -51,7 +87,7 @@ def _write_temp(path: Path, data: bytes, sync: bool = True) -> Path:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        raise L10nError(f"cannot write: {exc.strerror or exc}", path) from None
+        raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
     return Path(tmp)
 
 
@@ -71,7 +107,9 @@ def write_staged(path: Path, data: bytes, expect: str | None = None,
                  display: str | None = None) -> StagedFile:
     """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`."""
     # Not synced here: the transaction syncs all its files at once before the renames.
-    return StagedFile(path, _write_temp(path, data, sync=False), expect, display or str(path))
+    _check_writable(path, display or str(path))
+    return StagedFile(path, _write_temp(path, data, display, sync=False), expect,
+                      display or str(path))
 
 
 def discard(staged: Iterable[StagedFile]) -> None:
@@ -81,11 +119,13 @@ def discard(staged: Iterable[StagedFile]) -> None:
             os.unlink(item.tmp)
 
 
-def atomic_write(path: Path, data: bytes, expect: str | None = None) -> None:
+def atomic_write(path: Path, data: bytes, expect: str | None = None,
+                 display: str | None = None) -> None:
     """Replace a file's content in one step: the file is either as it was or as it
-    should become, whatever happens to the process meanwhile."""
+    should become, whatever happens to the process meanwhile. ``display`` is how
+    errors name the file (default: the path)."""
     with Transaction() as tx:
-        tx.stage(path, data, expect=expect)
+        tx.stage(path, data, expect=expect, display=display)
 
 
 class Transaction:
@@ -100,7 +140,8 @@ class Transaction:
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
-        tmp = _write_temp(path, data, sync=False)
+        _check_writable(path, display or str(path))
+        tmp = _write_temp(path, data, display, sync=False)
         self._staged.append((path, tmp, expect, display or str(path)))
 
     def adopt(self, staged: StagedFile) -> None:
@@ -114,17 +155,18 @@ class Transaction:
 
     def commit(self) -> None:
         try:
+            # Every guard is checked before the first rename, so a file changed on disk
+            # leaves the whole batch unwritten...
             for path, _, expect, display in self._staged:
-                # Only files read before being rewritten carry an expectation; hashing
-                # the others would read every output once more for nothing.
-                if expect is not None and (file_digest(path) or "absent") != expect:
-                    raise L10nError(
-                        "changed on disk while l10n was working on it; not overwritten"
-                        " (run the command again)", display)
+                _check_unchanged(path, expect, display)
             # Every new content is on disk before the first rename, so a crash leaves
             # each file either as it was or as it should become.
             _sync_files([(tmp, display) for _, tmp, _, display in self._staged])
-            for path, tmp, _, display in self._staged:
+            for path, tmp, expect, display in self._staged:
+                # ... and again right before each rename: on a slow disk the renames
+                # take a while, and an editor may save in the meantime. (The check and
+                # the rename are two steps; what remains between them is microseconds.)
+                _check_unchanged(path, expect, display)
                 try:
                     os.replace(tmp, path)
                 except OSError as exc:
@@ -148,6 +190,41 @@ class Transaction:
             self.commit()
         else:
             self.rollback()
+
+
+def _check_writable(path: Path, display: str) -> None:
+    """A file nobody may write to (no write bit at all) was protected on purpose: the
+    rename would replace it anyway, so refuse. Root is no exception."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
+    if stat.S_ISREG(mode) and not mode & 0o222:
+        raise L10nError("read-only file; not overwritten (make it writable to let l10n"
+                        " update it)", display)
+
+
+def _check_unchanged(path: Path, expect: str | None, display: str) -> None:
+    if expect is None:
+        return
+    try:
+        current = file_digest(path) or "absent"
+    except OSError as exc:
+        raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
+    if current != expect:
+        raise L10nError("changed on disk while l10n was working on it; not overwritten"
+                        " (run the command again)", display)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 # fsync waits for the disk; a few calls in flight at once finish far sooner than one
@@ -186,13 +263,6 @@ def _sync_folders(folders: set[Path]) -> None:
         list(pool.map(_fsync_dir, sorted(folders)))
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 LOCK_NAME = ".l10n.lock"
@@ -205,9 +275,10 @@ class WorkspaceLock:
     message. The lock is an OS file lock: it is released if the process dies.
     """
 
-    def __init__(self, root: Path, timeout: float = 5.0):
+    def __init__(self, root: Path, timeout: float = 5.0, display: str | None = None):
         self.path = root / LOCK_NAME
         self.timeout = timeout
+        self.display = display or str(self.path)  # how error messages name the lock file
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -228,8 +299,9 @@ class WorkspaceLock:
                     holder = _read_holder(fd)
                     os.close(fd)
                     raise WorkspaceBusyError(
-                        f"another l10n command is writing to this workspace{holder};"
-                        " try again when it has finished", self.path) from None
+                        f"another l10n command{holder} is writing to this workspace;"
+                        f" waited {self.timeout:g} s; try again when it has finished",
+                        self.display) from None
                 time.sleep(0.05)
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())

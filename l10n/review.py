@@ -61,7 +61,9 @@ SOURCE_CHANGED = "source changed"
 ID_LENGTH = 10
 _MIN_ID_PREFIX = 4
 
-_DRAFT_RE = re.compile(r"^l10n-draft:\s*(\S+)(?:\s+(\d{4}-\d{2}-\d{2}))?\s*$")
+# ENGINE, DATE and the fingerprint of the drafted text (docs/conventions.md).
+_DRAFT_RE = re.compile(
+    r"^l10n-draft:\s*(\S+)(?:\s+(\d{4}-\d{2}-\d{2}))?(?:\s+sha256:[0-9a-f]+)?\s*$")
 
 
 # ----------------------------------------------------------------------- queue

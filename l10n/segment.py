@@ -173,15 +173,18 @@ def parse_html(data: bytes, path: str) -> HtmlDocument:
         root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise HtmlError(f"cannot parse HTML: {exc}", path) from None
+    # libxml2 recovers from ordinary errors; after a fatal one (elements nested more
+    # than 2048 deep) it drops the rest of the page without a word: an article that
+    # silently lost its text must not become a template or a published page.
+    for problem in parser.error_log:
+        if problem.level_name == "FATAL":
+            if problem.type_name == "ERR_RESOURCE_LIMIT":
+                reason = "elements nested too deeply (the HTML parser stops at 2048 levels)"
+            else:
+                reason = f"cannot parse HTML: {problem.message}"
+            raise HtmlError(reason, path, problem.line or None)
     if root is None:
         raise HtmlError("no HTML content", path)
-    for error in parser.error_log:
-        # libxml2 recovers from almost anything; what it cannot recover from (such as
-        # nesting deeper than 2048 levels) it drops silently, so the page would lose text.
-        if error.level_name == "FATAL":
-            message = error.message.split(":")[0] if "Excessive depth" in error.message else (
-                error.message)
-            raise HtmlError(f"cannot parse HTML: {message}", path, error.line or None)
     tree = root.getroottree()
     lang = (root.get("lang") or root.get("xml:lang") or "").strip() or None
     return HtmlDocument(tree=tree, encoding=encoding, bom=bom, path=path, declared_lang=lang)

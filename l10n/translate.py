@@ -9,11 +9,13 @@ review) and stamped with its provenance (docs/conventions.md):
   ``tm_min_score``) whose translation has exactly the placeholders of the new source;
 - ``l10n-draft: ENGINE DATE``: a machine translation. Identical segments are sent once.
 
-A non-empty msgstr is never overwritten, and an entry left empty by a reviewer's
+Each draft line ends with the fingerprint of the drafted text (``sha256:`` and 12 hex
+digits). A non-empty msgstr is never overwritten, and an entry left empty by a reviewer's
 rejection (``l10n-rejected:`` line) is not drafted again. With ``redo_drafts`` an
 earlier draft may be replaced when nobody has touched it: it is still fuzzy, still carries its
-``l10n-draft:`` line and has no ``l10n-approved:``/``l10n-rejected:`` line. (A translator
-who edits a draft and leaves it fuzzy without any of that is not detected.)
+``l10n-draft:`` line, has no ``l10n-approved:``/``l10n-rejected:`` line, and its msgstr
+still has the fingerprint of the line (a translator's edit that left the entry fuzzy
+is kept).
 
 Catalogs are saved after every batch, atomically; a catalog changed on disk meanwhile
 is re-read and the batch re-applied to what is there now, so an interrupt loses at most
@@ -116,12 +118,25 @@ def _lines(entry: POEntry) -> list[str]:
     return [line for line in (entry.tcomment or "").split("\n") if line]
 
 
+def draft_fingerprint(msgstr: str) -> str:
+    """What the draft line records of the text l10n wrote: ``sha256:`` and 12 hex
+    digits. Any edit of the msgstr makes it differ."""
+    return "sha256:" + digest(msgstr.encode("utf-8"))[:12]
+
+
 def is_untouched_draft(entry: POEntry) -> bool:
-    """A draft l10n wrote that nobody has reviewed or approved since."""
+    """A draft l10n wrote that nobody has reviewed, approved or edited since."""
     lines = _lines(entry)
-    return (bool(entry.msgstr) and "fuzzy" in entry.flags
-            and any(line.startswith(DRAFT_MARK) for line in lines)
-            and not any(line.startswith(REVIEW_MARKS) for line in lines))
+    drafts = [line for line in lines if line.startswith(DRAFT_MARK)]
+    if not (entry.msgstr and "fuzzy" in entry.flags and drafts):
+        return False
+    if any(line.startswith(REVIEW_MARKS) for line in lines):
+        return False
+    # The fingerprint of the drafted text tells an edit in a PO editor (which may
+    # leave the entry fuzzy and the comments as they were) from the draft itself.
+    # Draft lines written before fingerprints existed carry none: taken as untouched.
+    marks = [w for w in drafts[-1].split()[1:] if w.startswith("sha256:")]
+    return not marks or marks[-1] == draft_fingerprint(entry.msgstr)
 
 
 def needs_draft(entry: POEntry, redo_drafts: bool = False) -> bool:
@@ -150,7 +165,7 @@ def apply_draft(entry: POEntry, draft: Draft, date: str) -> None:
     entry.previous_msgctxt = None
     lines = [line for line in _lines(entry)
              if not line.startswith((DRAFT_MARK, WARNING_MARK))]
-    lines.append(f"{DRAFT_MARK} {draft.origin} {date}")
+    lines.append(f"{DRAFT_MARK} {draft.origin} {date} {draft_fingerprint(draft.msgstr)}")
     if draft.warning:
         lines.append(_fit(f"{WARNING_MARK} placeholders do not match: {draft.warning}"))
     entry.tcomment = "\n".join(lines)
@@ -241,8 +256,9 @@ class TranslationMemory:
         self._targets: list[str] = []
 
     def add(self, po: POFile) -> None:
-        # Obsolete entries count: they hold approved work for a segment that may return.
-        for entry in list(po) + list(po.obsolete_entries()):
+        # Obsolete entries count (a POFile iterates over them too): they hold approved
+        # work for a segment that may return.
+        for entry in po:
             if (not entry.msgid or not entry.msgstr or entry.msgid_plural
                     or "fuzzy" in entry.flags):
                 continue
@@ -479,7 +495,7 @@ class _Run:
             cat.po.metadata["PO-Revision-Date"] = now_stamp()
             data = render_catalog(cat.po)
             try:
-                atomic_write(cat.path, data, expect=cat.digest)
+                atomic_write(cat.path, data, expect=cat.digest, display=cat.display)
             except L10nError:
                 if file_digest(cat.path) != cat.digest:
                     continue  # changed between our check and the rename: once more

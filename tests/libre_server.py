@@ -14,7 +14,11 @@ is kept. It counts requests and can be told to misbehave, request by request:
 Actions: ``ok``, any HTTP status (``"429"``, ``"500"``, ``"403"``, ...), ``slow:SECONDS``,
 ``malformed`` (broken JSON), ``drop-tokens``, ``mangle-tokens``, ``control`` (control
 characters and a lone surrogate), ``long`` (an absurdly long answer), ``empty``,
-``no-field`` (JSON without translatedText).
+``no-field`` (JSON without translatedText), ``html`` (markup, event handlers, a
+``javascript:`` URL and made-up placeholders around the translation), ``echo-key`` (the
+request's api_key in the translation, as a careless proxy might), ``echo-key-500`` (the
+api_key in an HTTP 500 error body), ``not-text`` (translatedText is a number),
+``binary`` (bytes that are not text, as latin-1 characters).
 """
 
 from __future__ import annotations
@@ -168,6 +172,10 @@ class LibreServer:
             return self._send_raw(req, 200, b'{"translatedText": "unterminated')
         if action == "no-field":
             return self._send(req, 200, {"detail": "nothing here"})
+        if action == "not-text":
+            return self._send(req, 200, {"translatedText": 42})
+        if action == "echo-key-500":
+            return self._send(req, 500, {"error": f"bad request with key {params.get('api_key')}"})
         result = fake_translate(text, target)
         if action == "drop-tokens":
             result = _TOKEN_RE.sub("", result)
@@ -179,6 +187,13 @@ class LibreServer:
             result = result * 500
         elif action == "empty":
             result = ""
+        elif action == "html":
+            result = ('<script>alert(1)</script><img src=x onerror="alert(2)"> '
+                      f'<a href="javascript:alert(3)">{result}</a> <a1>made up</a1> &lt;b&gt;')
+        elif action == "echo-key":
+            result = f"{result} (key: {params.get('api_key')})"
+        elif action == "binary":
+            result = bytes(range(256)).decode("latin-1") + result
         elif action != "ok":
             raise ValueError(f"unknown action {action!r}")
         return self._send(req, 200, {"translatedText": result})

@@ -152,7 +152,7 @@ def test_nesting_deeper_than_the_parser_can_hold_is_an_error(ready: Path) -> Non
         + "</body></html>", encoding="utf-8")
     before = snapshot(ready)
     proc = run(ready, "extract")
-    assert_clean_failure(proc, "source/deep.html:2: cannot parse HTML: Excessive depth")
+    assert_clean_failure(proc, "source/deep.html:2: elements nested too deeply")
     assert snapshot(ready) == before
 
 

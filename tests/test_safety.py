@@ -4,6 +4,7 @@ element, an attribute or a URL scheme that its source did not have."""
 from __future__ import annotations
 
 import re
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from conftest import CORPUS, REPO
 
 from l10n.config import Config, load_config
 from l10n.merge import ORIGIN_NOTE_CLASS, localize
+from l10n.model import unescape_text
 from l10n.pipeline import extract, update
 from l10n.segment import extract_segments, parse_html, read_html
 
@@ -30,13 +32,38 @@ PAYLOADS = [
     "' onmouseover='alert(4)",
     "<!-- -->",
     "]]><![CDATA[",
+    # Entity tricks: references that decode to markup, double encoding, invalid ones.
+    "&#60;script&#62;alert(5)&#60;/script&#62;",
+    "&#x3C;img src=x onerror=alert(6)&#x3E;",
+    "&amp;lt;iframe src=javascript:alert(7)&amp;gt;",
+    "&NotAnEntity; &#0; &#xD800; &#x110000; &",
+    "<![CDATA[<script>alert(8)</script>]]>",
+    "</title></textarea></style><script>alert(9)</script>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(10)>",
+]
+# For attribute and meta translations (entries with a msgctxt): ways out of a quoted
+# value, plain and entity-encoded, nested, and with other quote characters.
+ATTRIBUTE_PAYLOADS = [
+    '" onerror="alert(11)',
+    "' onfocus='alert(12)' autofocus='",
+    '&quot; onclick=&quot;alert(13)',
+    "&#34; onload=&#34;alert(14)",
+    "&#x27; onmouseover=&#x27;alert(15)",
+    '"\' "nested \'quotes\'" x=\'"',
+    "` onblur=`alert(16)`",
+    '"><script>alert(17)</script><p title="',
+    "” onclick=”alert(18)",
+    'javascript:alert(19)" href="javascript:alert(20)',
 ]
 URL_ATTRS = ("href", "src", "action", "formaction", "data", "poster", "background", "srcset")
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
-def adversarial(msgid: str, n: int) -> str:
+def adversarial(msgid: str, n: int, attribute: bool = False) -> str:
     payload = PAYLOADS[n % len(PAYLOADS)]
+    if attribute:
+        inner = ATTRIBUTE_PAYLOADS[n % len(ATTRIBUTE_PAYLOADS)]
+        return f"{inner} {payload} {msgid} {inner}"
     return f"{payload} {msgid} {payload}"
 
 
@@ -54,7 +81,7 @@ def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Config]:
         for po_path in (root / "locales" / TARGET / "LC_MESSAGES").glob("*.po"):
             po = polib.pofile(str(po_path))
             for n, entry in enumerate(po):
-                entry.msgstr = adversarial(entry.msgid, n)
+                entry.msgstr = adversarial(entry.msgid, n, attribute=bool(entry.msgctxt))
             po.save(str(po_path))
         result[folder] = cfg
     return result
@@ -97,3 +124,35 @@ def test_adversarial_translations_add_no_markup(page: Path, workspaces) -> None:
     # Every translation was used (as text), none refused.
     assert built.warnings == []
     assert built.used == len(extract_segments(read_html(page)))
+
+
+@pytest.mark.parametrize("payload", ATTRIBUTE_PAYLOADS)
+def test_quotes_in_attribute_translations_stay_inside_the_value(tmp_path: Path,
+                                                                  payload: str) -> None:
+    page = REPO / "tests" / "data" / "golden" / "attributes.html"
+    (tmp_path / "source").mkdir()
+    shutil.copy(page, tmp_path / "source")
+    (tmp_path / "l10n.toml").write_text(
+        f'source_language = "en"\nlanguages = ["{TARGET}"]\n', encoding="utf-8")
+    cfg = load_config(tmp_path)
+    extract(cfg)
+    update(cfg)
+    po_path = tmp_path / "locales" / TARGET / "LC_MESSAGES" / "attributes.po"
+    po = polib.pofile(str(po_path))
+    expected = set()
+    for entry in po:
+        if entry.msgctxt:  # an attribute or meta value
+            entry.msgstr = f"{payload} {entry.msgid}"
+            expected.add(unescape_text(entry.msgstr))
+    po.save(str(po_path))
+    built = localize(cfg, "attributes", TARGET)
+    assert built.warnings == []
+    src_tags, src_attrs, _ = inventory(page.read_bytes(), drop_added=False)
+    out_tags, out_attrs, _ = inventory(built.data, drop_added=True)
+    assert out_tags == src_tags and out_attrs <= src_attrs
+    # Each translation is the whole value of its attribute, quotes and all: data, not
+    # markup.
+    values = {v for el in parse_html(built.data, "page.html").root.iter()
+              if isinstance(el.tag, str) for v in el.attrib.values()}
+    assert len(expected) >= 10
+    assert expected <= values, expected - values

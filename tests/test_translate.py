@@ -4,6 +4,7 @@ counts against a loopback LibreTranslate server, resuming, and what is never tou
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import signal
@@ -28,7 +29,7 @@ from workspace_kit import (
 
 from l10n.catalog import render_catalog
 from l10n.config import load_config
-from l10n.translate import TranslateProgress, translate
+from l10n.translate import TranslateProgress, draft_fingerprint, translate
 
 TODAY = dt.date.today().isoformat()
 
@@ -75,6 +76,11 @@ def set_translation(root: Path, lang: str, slug: str, msgid_start: str, msgstr: 
     catalog_path(root, lang, slug).write_bytes(render_catalog(po))
 
 
+def draft_line(origin: str, msgstr: str) -> str:
+    """The provenance line translate writes for a draft (docs/conventions.md)."""
+    return f"l10n-draft: {origin} {TODAY} {draft_fingerprint(msgstr)}"
+
+
 def summary_line(output: str) -> str:
     return next(line for line in output.splitlines() if line.startswith("drafts:"))
 
@@ -93,7 +99,7 @@ def test_pseudo_drafts_every_empty_entry(tmp_path: Path) -> None:
             total += 1
             assert entry.msgstr.startswith("[") and entry.msgstr.endswith("~]")
             assert entry.flags == ["fuzzy"]
-            assert entry.tcomment == f"l10n-draft: pseudo {TODAY}"
+            assert entry.tcomment == draft_line("pseudo", entry.msgstr)
     assert total == 3 * (4 + 3)
     link = entry_for(catalog(root, "de", "council"), "Read")
     assert link.msgstr.startswith("[Ŕêåð <a1>ţĥê <em2>ƒûļļ</em2> ŕêþöŕţ</a1> ĥêŕê.")
@@ -128,7 +134,7 @@ def test_identical_segments_are_sent_once(tmp_path: Path, libre) -> None:
     for slug in ("council", "harbour"):
         entry = entry_for(catalog(root, "de", slug), "The vote")
         assert entry.msgstr == "[de] die vote was close."
-        assert entry.tcomment == f"l10n-draft: libre {TODAY}"
+        assert entry.tcomment == draft_line("libre", entry.msgstr)
     assert "6 engine requests" in summary_line(result.output)
 
 
@@ -153,7 +159,7 @@ def test_broken_placeholders_are_kept_as_drafts_with_a_warning(tmp_path: Path, l
     assert "<a1>" not in entry.msgstr and entry.msgstr.startswith("[de] lies ")
     assert "fuzzy" in entry.flags
     lines = entry.tcomment.split("\n")
-    assert lines[0] == f"l10n-draft: libre {TODAY}"
+    assert lines[0] == draft_line("libre", entry.msgstr)
     assert lines[1].startswith("l10n-warning: placeholders do not match: missing")
     assert "1 placeholder warnings" in summary_line(result.output)
     assert "council.po" in result.stderr and "placeholders do not match" in result.stderr
@@ -196,7 +202,7 @@ def test_approved_translation_is_reused_without_a_request(tmp_path: Path, libre)
     entry = entry_for(catalog(root, "de", "harbour"), "The vote")
     assert entry.msgstr == "Die Abstimmung war knapp."
     assert entry.flags == ["fuzzy"]  # still a draft: reviewed in its new article
-    assert entry.tcomment == f"l10n-draft: tm {TODAY}"
+    assert entry.tcomment == draft_line("tm", entry.msgstr)
     # The approved original is untouched.
     original = entry_for(catalog(root, "de", "council"), "The vote")
     assert original.flags == [] and original.tcomment == ""
@@ -225,11 +231,11 @@ def test_similar_approved_segment_is_offered_with_its_score(tmp_path: Path, libr
     po = catalog(root, "de", "b")
     similar = entry_for(po, "The city")
     assert similar.msgstr == "Der Stadtrat billigte den neuen Plan."
-    assert similar.tcomment == f"l10n-draft: tm~99 {TODAY}"
+    assert similar.tcomment == draft_line("tm~99", similar.msgstr)
     assert "The city council approved the new plans." not in libre.texts
     # Close in text, but the match's translation has a link the new source lacks.
     other = entry_for(po, "Read the report now!")
-    assert other.tcomment == f"l10n-draft: libre {TODAY}"
+    assert other.tcomment == draft_line("libre", other.msgstr)
     assert "similar 1)" in summary_line(result.output)
 
 
@@ -242,11 +248,11 @@ def test_similarity_threshold_comes_from_the_config(tmp_path: Path, libre) -> No
     toml.write_text("tm_min_score = 95\n" + toml.read_text())
     assert run(root, "translate").exit_code == 0
     entry = entry_for(catalog(root, "de", "b"), "The city")
-    assert entry.tcomment == f"l10n-draft: libre {TODAY}"
+    assert entry.tcomment == draft_line("libre", entry.msgstr)
     toml.write_text(toml.read_text().replace("tm_min_score = 95", "tm_min_score = 60"))
     assert run(root, "translate", "--redo-drafts").exit_code == 0
     entry = entry_for(catalog(root, "de", "b"), "The city")
-    assert re.fullmatch(rf"l10n-draft: tm~\d\d {TODAY}", entry.tcomment)
+    assert re.fullmatch(rf"l10n-draft: tm~\d\d {TODAY} sha256:[0-9a-f]{{12}}", entry.tcomment)
 
 
 # ------------------------------------------------------------ human work is sacred
@@ -289,7 +295,7 @@ def test_redo_drafts_replaces_only_untouched_drafts(tmp_path: Path, libre) -> No
     assert sorted(libre.texts) == ["One.", "Title here"]
     po = catalog(root, "de", "a")
     assert entry_for(po, "One.").msgstr == "[de] One."
-    assert entry_for(po, "One.").tcomment == f"l10n-draft: libre {TODAY}"
+    assert entry_for(po, "One.").tcomment == draft_line("libre", "[de] One.")
     for kept in ("Two.", "Three.", "Four."):
         assert entry_for(po, kept).msgstr == pseudo[kept]
     assert "3 already done" in summary_line(redo.output)
@@ -307,6 +313,25 @@ def test_rejected_drafts_are_not_drafted_again(tmp_path: Path, libre) -> None:
     assert "One." not in libre.texts and "Title" in libre.texts
     entry = entry_for(catalog(root, "de", "a"), "One.")
     assert entry.msgstr == "" and entry.tcomment == f"l10n-rejected: ana {TODAY}"
+
+
+def test_redo_drafts_keeps_an_edit_left_fuzzy(tmp_path: Path, libre) -> None:
+    # Regression: a translator who improved a draft in a PO editor but left it fuzzy
+    # (and the comments alone) lost the edit to --redo-drafts.
+    root = libre_workspace(tmp_path, libre, articles={"a": article("Title", "One.", "Two.")})
+    assert run(root, "translate", "--engine", "pseudo").exit_code == 0
+    po = catalog(root, "de", "a")
+    drafted = entry_for(po, "Two.")
+    set_translation(root, "de", "a", "Two.", "Zwei (von Hand).", fuzzy=True,
+                    comment=drafted.tcomment)
+    assert run(root, "translate", "--redo-drafts").exit_code == 0
+    po = catalog(root, "de", "a")
+    kept = entry_for(po, "Two.")
+    assert (kept.msgstr, kept.flags, kept.tcomment) == (
+        "Zwei (von Hand).", ["fuzzy"], drafted.tcomment)
+    assert entry_for(po, "One.").msgstr == "[de] One."  # untouched drafts are redone
+    assert sorted(libre.texts) == ["One.", "Title"]
+    assert_catalogs_valid(root)
 
 
 def test_redo_drafts_follows_a_changed_source(tmp_path: Path, libre) -> None:
@@ -496,3 +521,31 @@ def test_an_interrupt_loses_at_most_one_batch(tmp_path: Path, libre) -> None:
     libre.reset_counts()
     assert run(root, "translate").exit_code == 0
     assert libre.translate_requests == 4  # 6 distinct texts, 2 saved before
+
+
+def test_memory_counts_an_obsolete_translation_once(tmp_path: Path) -> None:
+    # Regression: obsolete entries were counted twice, so one stale translation tied
+    # with two current ones (and won the tie, being read first).
+    text = "The vote was close."
+    articles = {slug: article(f"News {slug}", text) for slug in ("a", "b", "c", "d")}
+    root = make_workspace(tmp_path / "ws", articles)
+    set_translation(root, "de", "a", "The vote", "Veraltet.")
+    set_translation(root, "de", "b", "The vote", "Knapp.")
+    set_translation(root, "de", "c", "The vote", "Knapp.")
+    (root / "source" / "a.html").write_text(article("News a", "Something else."))
+    for step in ("extract", "update"):
+        assert run(root, step).exit_code == 0
+    assert [e.msgstr for e in catalog(root, "de", "a") if e.obsolete] == ["Veraltet."]
+    assert run(root, "translate").exit_code == 0
+    drafted = entry_for(catalog(root, "de", "d"), "The vote")
+    assert drafted.msgstr == "Knapp." and drafted.tcomment == draft_line("tm", "Knapp.")
+
+
+def test_the_review_queue_reads_fingerprinted_draft_lines(tmp_path: Path) -> None:
+    root = make_workspace(tmp_path / "ws", {"a": article("Title", "One.")})
+    assert run(root, "translate").exit_code == 0
+    listing = run(root, "review", "--format", "json")
+    assert listing.exit_code == 0, listing.output
+    items = json.loads(listing.stdout)["items"]
+    assert [(it["provenance"], it["engine"], it["date"]) for it in items] == [
+        ("pseudo", "pseudo", TODAY)] * 2

@@ -167,3 +167,22 @@ def test_update_only_named_languages(tmp_path: Path, cli) -> None:
     assert cli(root, "update", "--lang", "ar").exit_code == 0
     assert (root / "locales/ar/LC_MESSAGES/story.po").exists()
     assert not (root / "locales/en/LC_MESSAGES/story.po").exists()
+
+
+def test_obsolete_entries_are_kept_once_over_many_updates(tmp_path: Path, cli) -> None:
+    # Regression: a POFile iterates over its obsolete entries too; update used to add
+    # them a second time, so the second update wrote each one twice (msgfmt: fatal).
+    root = tmp_path / "ws"
+    make(root, "<p>Der erste Absatz.</p><p>Der zweite Absatz.</p>")
+    cli(root, "extract")
+    cli(root, "update")
+    translate(root, {"Der zweite Absatz.": "The second paragraph."})
+    make(root, "<p>Der erste Absatz.</p>")
+    cli(root, "extract")
+    for _ in range(3):
+        assert cli(root, "update").exit_code == 0
+        po = po_of(root)
+        gone = [e for e in po if e.obsolete]
+        assert [(e.msgid, e.msgstr) for e in gone] == [
+            ("Der zweite Absatz.", "The second paragraph.")]
+        msgfmt_check(root / "locales" / "en" / "LC_MESSAGES" / "story.po")

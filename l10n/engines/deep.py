@@ -220,10 +220,13 @@ class DeepEngine:
 
     def redact(self, text: str) -> str:
         """A message with the API key (in any URL spelling) replaced by ***."""
+        return _URL_SECRET_RE.sub(r"\1***", self._without_key(text))
+
+    def _without_key(self, text: str) -> str:
         if self._key:
             for form in {self._key, quote(self._key, safe=""), quote_plus(self._key)}:
                 text = text.replace(form, "***")
-        return _URL_SECRET_RE.sub(r"\1***", text)
+        return text
 
     def _error(self, message: str) -> EngineError:
         return EngineError(self.redact(f"{self.name}: {message}"), self._where)
@@ -353,6 +356,11 @@ class DeepEngine:
             return TextFailure(problem.reason)
         if not isinstance(answer, str):
             return TextFailure("no translation in the answer")
+        # A service (or a proxy) that echoes the request would put the key into a
+        # catalog: the answer is untrusted, the key never goes into a file. (A key
+        # too short to be a real one could be an ordinary word: left alone.)
+        if len(self._key) >= 8:
+            answer = self._without_key(answer)
         if self.name == "chatgpt" and len(answer) > 1 and answer[0] == answer[-1] == '"' \
                 and not text.startswith('"'):
             answer = answer[1:-1]  # deep-translator's prompt quotes the text
