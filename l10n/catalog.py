@@ -336,9 +336,19 @@ def update_catalog(template: POFile, old: POFile | None, lang: str) -> tuple[POF
     for e in old_entries:
         if e.msgid == "":
             continue
-        # An active entry wins over an obsolete one with the same key.
-        if _key(e) not in by_key or by_key[_key(e)].obsolete:
+        # Two entries with one key (a git merge or a hand edit can make that): the one
+        # holding a translation wins, then the active one; the other is kept below.
+        current = by_key.get(_key(e))
+        if current is None or _rank(e) > _rank(current):
             by_key[_key(e)] = e
+    # Other translations of a key that lost to the winner: GNU gettext allows one entry
+    # per key, so they go into the winner's comment, and the entry back to review.
+    rivals: dict[tuple[str | None, str], list[str]] = {}
+    for e in old_entries:
+        winner = by_key.get(_key(e))
+        if (winner is not None and e is not winner and has_translation(e)
+                and e.msgstr != winner.msgstr and e.msgstr not in rivals.get(_key(e), [])):
+            rivals.setdefault(_key(e), []).append(e.msgstr)
     template_keys = {_key(t) for t in template if t.msgid}
     # Translations whose source is gone: candidates for fuzzy matching.
     pool: dict[str | None, list[POEntry]] = {}
@@ -359,6 +369,10 @@ def update_catalog(template: POFile, old: POFile | None, lang: str) -> tuple[POF
             if "fuzzy" in entry.flags:
                 entry.previous_msgid = old_entry.previous_msgid
                 entry.previous_msgctxt = old_entry.previous_msgctxt
+            if _key(t) in rivals:
+                entry.tcomment = _with_rivals(entry.tcomment, rivals[_key(t)])
+                if "fuzzy" not in entry.flags:
+                    entry.flags.append("fuzzy")
             counts.kept += 1 if has_translation(entry) else 0
             counts.new += 0 if has_translation(entry) else 1
         else:
@@ -381,10 +395,24 @@ def update_catalog(template: POFile, old: POFile | None, lang: str) -> tuple[POF
             continue  # nothing a person wrote
         gone = POEntry(msgid=e.msgid, msgctxt=e.msgctxt, msgstr=e.msgstr,
                        msgid_plural=e.msgid_plural, msgstr_plural=e.msgstr_plural,
-                       tcomment=e.tcomment, flags=list(e.flags), obsolete=True)
+                       tcomment=_with_rivals(e.tcomment, rivals.get(_key(e), [])),
+                       flags=list(e.flags), obsolete=True)
         po.append(gone)
         counts.obsolete += 1
     return po, counts
+
+
+def _with_rivals(comment: str | None, rivals: list[str]) -> str:
+    lines = [line for line in (comment or "").split("\n") if line]
+    for text in rivals:
+        line = f"l10n-conflict: another translation was in the catalog: {text}"
+        if line not in lines:
+            lines.append(line)
+    return "\n".join(lines)
+
+
+def _rank(entry: POEntry) -> tuple[bool, bool]:
+    return (has_translation(entry), not entry.obsolete)
 
 
 def _closest(target: POEntry, candidates: list[POEntry]) -> POEntry | None:

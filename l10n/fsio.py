@@ -95,12 +95,17 @@ def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool 
 class StagedFile:
     """New content for ``path``, already written to the temporary file ``tmp`` next to
     it; a `Transaction` puts it in place. Worker processes make these, the parent
-    process commits them."""
+    process commits them. ``tmp`` None stages the removal of ``path``."""
 
     path: Path
-    tmp: Path
+    tmp: Path | None
     expect: str | None = None
     display: str | None = None
+
+
+def removal(path: Path, expect: str | None = None, display: str | None = None) -> StagedFile:
+    """Stage the removal of ``path`` (if it still has the digest ``expect``)."""
+    return StagedFile(path, None, expect, display or str(path))
 
 
 def write_staged(path: Path, data: bytes, expect: str | None = None,
@@ -115,8 +120,9 @@ def write_staged(path: Path, data: bytes, expect: str | None = None,
 def discard(staged: Iterable[StagedFile]) -> None:
     """Remove the temporary files of staged content that will not be committed."""
     for item in staged:
-        with contextlib.suppress(OSError):
-            os.unlink(item.tmp)
+        if item.tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(item.tmp)
 
 
 def atomic_write(path: Path, data: bytes, expect: str | None = None,
@@ -136,7 +142,8 @@ class Transaction:
     """
 
     def __init__(self) -> None:
-        self._staged: list[tuple[Path, Path, str | None, str]] = []
+        # (path, temporary file or None for a removal, expected digest, display name)
+        self._staged: list[tuple[Path, Path | None, str | None, str]] = []
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
@@ -161,14 +168,19 @@ class Transaction:
                 _check_unchanged(path, expect, display)
             # Every new content is on disk before the first rename, so a crash leaves
             # each file either as it was or as it should become.
-            _sync_files([(tmp, display) for _, tmp, _, display in self._staged])
+            _sync_files([(tmp, display) for _, tmp, _, display in self._staged
+                         if tmp is not None])
             for path, tmp, expect, display in self._staged:
                 # ... and again right before each rename: on a slow disk the renames
                 # take a while, and an editor may save in the meantime. (The check and
                 # the rename are two steps; what remains between them is microseconds.)
                 _check_unchanged(path, expect, display)
                 try:
-                    os.replace(tmp, path)
+                    if tmp is None:
+                        with contextlib.suppress(FileNotFoundError):
+                            os.unlink(path)
+                    else:
+                        os.replace(tmp, path)
                 except OSError as exc:
                     raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
             _sync_folders({path.parent for path, _, _, _ in self._staged})
@@ -177,8 +189,9 @@ class Transaction:
 
     def rollback(self) -> None:
         for _, tmp, _, _ in self._staged:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
         self._staged.clear()
 
     def __enter__(self) -> Transaction:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from .cache import Record, StepCache, hash_file, settings_of
-from .catalog import read_catalog, translations
+from .catalog import POFile, parse_catalog, read_catalog, translations
 from .config import Config
 from .fsio import digest
 from .locale import bcp47, draft_notice, format_datetime_text, is_rtl, origin_note
@@ -17,6 +17,7 @@ from .pipeline import (
     article_language,
     article_slugs,
     display_name,
+    read_bytes_if_any,
     read_source,
     resolve_languages,
     target_languages,
@@ -59,9 +60,16 @@ class SourcePage:
 
 
 def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
-             versions: Iterable[str] = (), source_page: SourcePage | None = None
-             ) -> Localized:
-    """Build the localized page for one article and locale, in memory."""
+             versions: Iterable[str] = (), source_page: SourcePage | None = None,
+             catalog: POFile | None = None) -> Localized:
+    """Build the localized page for one article and locale, in memory.
+
+    ``drafts=True`` uses fuzzy (unreviewed) entries too and marks the page as a
+    draft: a visible notice in the target language and ``robots: noindex``.
+    ``versions`` are the locales linked as alternates. ``source_page`` is the article
+    already read and segmented, ``catalog`` the locale's catalog already read (else
+    both are read here).
+    """
     if source_page is None:
         source = cfg.source_file(slug)
         doc = read_html(source, cfg.rel(source))
@@ -73,7 +81,9 @@ def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
     source_lang = article_language(cfg, doc)
     po_path = cfg.catalog_file(lang, slug)
     po_name = cfg.rel(po_path)
-    table = translations(read_catalog(po_path, po_name), drafts=drafts)
+    if catalog is None:
+        catalog = read_catalog(po_path, po_name)
+    table = translations(catalog, drafts=drafts)
     used = 0
 
     def lookup(seg: Segment) -> Translation | None:
@@ -154,11 +164,27 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     all_targets = target_languages(cfg, source_lang)
     known: Record = record if record and record.get("source") == digest(data) else {}
     template = hash_file(cfg.template_file(slug))
-    catalogs = {lang: hash_file(cfg.catalog_file(lang, slug)) for lang in all_targets}
-    catalogs = {lang: h for lang, h in catalogs.items() if h is not None}
+    # Each catalog is read once: its digest, its approval and the page built from it
+    # come from the same bytes, whatever a translator saves in the meantime.
+    raw = {lang: read_bytes_if_any(cfg.catalog_file(lang, slug),
+                                   display_name(cfg, cfg.catalog_file(lang, slug)))
+           for lang in all_targets}
+    raw = {lang: data_ for lang, data_ in raw.items() if data_ is not None}
+    catalogs = {lang: digest(data_) for lang, data_ in raw.items()}
+    parsed: dict[str, POFile] = {}
+
+    def catalog_of(lang: str) -> POFile:
+        if lang not in parsed:
+            path = cfg.catalog_file(lang, slug)
+            parsed[lang] = parse_catalog(raw[lang], display_name(cfg, path))
+        return parsed[lang]
+
     gate = _gate_from_record(known, template, catalogs)
     if gate is None:
-        states = approval_states(cfg, slug, catalogs)
+        template_po = read_template_if_any(cfg, slug)
+        states = {lang: state_of(template_po, catalog_of(lang),
+                                 display_name(cfg, cfg.catalog_file(lang, slug)))
+                  for lang in catalogs}
         # Only versions that get built are linked, from the original and each other.
         built = [lang for lang, st in states.items() if st.approved or drafts]
         unpublished = {lang: unpublished_reason(st, slug, lang) for lang, st in states.items()
@@ -180,6 +206,11 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                 continue
             if lang in unpublished:
                 result.skipped = unpublished[lang]
+                # A page published before must not stay up once its approval is gone.
+                if outcome.stage_removal(out, out_name):
+                    result.skipped += "; removed the page built earlier"
+                    result.changed = True
+                pages.pop(lang, None)
                 outcome.results.append(result)
                 continue
             catalog = catalogs[lang]
@@ -191,7 +222,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                 source_page = SourcePage(data, source_name, SegmentMap(doc))
             # An approved version is published as is; anything else is a draft page.
             page = localize(cfg, slug, lang, drafts=lang not in approved, versions=built,
-                            source_page=source_page)
+                            source_page=source_page, catalog=catalog_of(lang))
             result.warnings = page.warnings
             result.counts = {"translated": page.used}
             result.changed = outcome.stage_if_changed(out, page.data, out_name)
@@ -285,6 +316,8 @@ def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Re
                 skipped=f"no catalog {cfg.rel(cfg.catalog_file(lang, slug))}; run 'l10n update'"))
             continue
         if lang in unpublished:
+            if out.exists():
+                return None  # an earlier page to take down
             results.append(ArticleResult(slug=slug, lang=lang, path=display_name(cfg, out),
                                          skipped=str(unpublished[lang])))
             continue

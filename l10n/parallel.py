@@ -23,7 +23,7 @@ from typing import Any, TypeVar
 from .cache import StepCache
 from .config import Config
 from .errors import L10nError
-from .fsio import StagedFile, Transaction, discard, write_staged
+from .fsio import StagedFile, Transaction, discard, removal, write_staged
 from .model import ArticleResult
 
 T = TypeVar("T")
@@ -55,6 +55,13 @@ class ArticleOutcome:
         except OSError:
             pass
         self.stage(path, data, display=display)
+        return True
+
+    def stage_removal(self, path: Path, display: str | None = None) -> bool:
+        """Stage the removal of ``path`` if it exists; True if staged."""
+        if not path.exists():
+            return False
+        self.staged.append(removal(path, display=display))
         return True
 
     def discard(self) -> None:

@@ -97,7 +97,7 @@ def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
     pot = build_template(segments, source_name, lang, slug)
     target = cfg.template_file(slug)
     target_name = display_name(cfg, target)
-    old = _read_bytes(target, display_name(cfg, target))
+    old = read_bytes_if_any(target, display_name(cfg, target))
     result = ArticleResult(slug=slug, lang=lang, path=target_name,
                            counts={"segments": len(pot), "occurrences": len(segments)})
     outcome = ArticleOutcome([result])
@@ -167,7 +167,7 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
     """Update one article's catalogs (those not up to date), staged, with its record."""
     slug, record = task
     path = cfg.template_file(slug)
-    data = _read_bytes(path, display_name(cfg, path))
+    data = read_bytes_if_any(path, display_name(cfg, path))
     if data is None:
         raise CatalogError("no template; run 'l10n extract' first", cfg.rel(path))
     pot = parse_catalog(data, cfg.rel(path))
@@ -178,7 +178,7 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
     try:
         for lang in target_languages(cfg, source_lang, chosen):
             path = cfg.catalog_file(lang, slug)
-            old_data = _read_bytes(path, display_name(cfg, path))
+            old_data = read_bytes_if_any(path, display_name(cfg, path))
             cached = _cached_catalog(cfg, slug, lang, known.get(lang),
                                      digest(old_data) if old_data is not None else None)
             if cached is not None:
@@ -273,7 +273,8 @@ def read_source(cfg: Config, source: Path) -> bytes:
         raise HtmlError(f"cannot read: {exc.strerror or exc}", cfg.rel(source)) from None
 
 
-def _read_bytes(path: Path, display: str) -> bytes | None:
+def read_bytes_if_any(path: Path, display: str) -> bytes | None:
+    """A file's bytes, or None when it does not exist; other failures name the file."""
     try:
         return path.read_bytes()
     except FileNotFoundError:

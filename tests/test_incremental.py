@@ -207,6 +207,12 @@ def test_withdrawn_approval_is_not_served_from_the_cache(cfg: Config) -> None:
     results = {(r.slug, r.lang): r for r in merge(cfg)}
     skipped = results[("wahl-ergebnisse", "en")]
     assert skipped.skipped and "not approved" in skipped.skipped
+    # The page published while it was approved is taken down.
+    assert "removed the page built earlier" in skipped.skipped
+    assert not cfg.output_file("en", "wahl-ergebnisse").exists()
+    again = {(r.slug, r.lang): r for r in merge(cfg)}
+    assert again[("wahl-ergebnisse", "en")].skipped
+    assert "removed" not in again[("wahl-ergebnisse", "en")].skipped
     # The other pages of the article are rebuilt: they no longer link to it.
     assert results[("wahl-ergebnisse", "fr")].changed
     french = cfg.output_file("fr", "wahl-ergebnisse").read_text(encoding="utf-8")
@@ -215,3 +221,16 @@ def test_withdrawn_approval_is_not_served_from_the_cache(cfg: Config) -> None:
     original = cfg.output_file("de", "wahl-ergebnisse").read_text(encoding="utf-8")
     assert 'hreflang="en"' not in original
     assert 'hreflang="fr"' in original
+
+
+def test_a_translation_edited_after_approval_is_taken_down_by_merge(cfg: Config) -> None:
+    page = cfg.output_file("fr", "ocean-heat-record")
+    assert page.exists()
+    path = cfg.catalog_file("fr", "ocean-heat-record")
+    po = read_catalog(path)
+    entry = next(e for e in po if e.msgid and not e.obsolete and "<" not in e.msgid)
+    entry.msgstr = "Changé après l'approbation"
+    path.write_bytes(render_catalog(po))
+    result = next(r for r in merge(cfg) if (r.slug, r.lang) == ("ocean-heat-record", "fr"))
+    assert result.skipped and "removed the page built earlier" in result.skipped
+    assert not page.exists()

@@ -186,3 +186,43 @@ def test_obsolete_entries_are_kept_once_over_many_updates(tmp_path: Path, cli) -
         assert [(e.msgid, e.msgstr) for e in gone] == [
             ("Der zweite Absatz.", "The second paragraph.")]
         msgfmt_check(root / "locales" / "en" / "LC_MESSAGES" / "story.po")
+
+
+def test_a_translation_in_an_obsolete_twin_of_an_empty_entry_survives(tmp_path: Path,
+                                                                      cli) -> None:
+    # A git merge can leave an active, empty entry next to an obsolete translated one.
+    root = tmp_path / "ws"
+    make(root, "<p>Hallo Welt.</p><p>Zweiter Satz.</p>")
+    cli(root, "extract")
+    cli(root, "update")
+    path = root / "locales/en/LC_MESSAGES/story.po"
+    path.write_text(path.read_text(encoding="utf-8") + '\n#~ msgid "Hallo Welt."\n'
+                    '#~ msgstr "Hello world (human)."\n', encoding="utf-8")
+    assert cli(root, "update").exit_code == 0
+    po = po_of(root)
+    assert po.find("Hallo Welt.").msgstr == "Hello world (human)."
+    msgfmt_check(path)
+
+
+def test_two_translations_of_one_entry_keep_both(tmp_path: Path, cli) -> None:
+    root = tmp_path / "ws"
+    make(root, "<p>Hallo Welt.</p>")
+    cli(root, "extract")
+    cli(root, "update")
+    translate(root, {"Hallo Welt.": "Hello world."})
+    path = root / "locales/en/LC_MESSAGES/story.po"
+    path.write_text(path.read_text(encoding="utf-8") + '\n#~ msgid "Hallo Welt."\n'
+                    '#~ msgstr "Hi world."\n', encoding="utf-8")
+    assert cli(root, "update").exit_code == 0
+    po = po_of(root)
+    entry = po.find("Hallo Welt.")
+    assert entry.msgstr == "Hello world."
+    # GNU gettext allows one entry per key: the other translation is kept in the
+    # comment, and the entry goes back to review so a person chooses.
+    assert "another translation was in the catalog: Hi world." in entry.tcomment
+    assert "fuzzy" in entry.flags
+    msgfmt_check(path)
+    # And a second update keeps exactly that.
+    before = path.read_bytes()
+    assert cli(root, "update").exit_code == 0
+    assert path.read_bytes() == before

@@ -547,3 +547,29 @@ def test_serve_is_documented_and_reports_a_busy_port(ws):
     assert result.exit_code == 1
     assert re.fullmatch(rf"error: cannot listen on 127\.0\.0\.1:{port}: .+\n", result.stderr)
     assert ORIGIN.startswith("http://127.0.0.1")
+
+
+def test_a_save_waits_for_a_command_holding_the_workspace_lock(ws):
+    import threading
+    import time
+
+    from l10n.fsio import WorkspaceLock
+
+    c = client(ws)
+    fields = entry_form(open_page(c), ids(ws)["The"], "approve")
+    lock = WorkspaceLock(ws, 1.0)
+    lock.acquire()
+    released_at: list[float] = []
+
+    def release_soon() -> None:
+        time.sleep(0.5)
+        released_at.append(time.monotonic())
+        lock.release()
+
+    threading.Thread(target=release_soon).start()
+    answer = post_form(c, fields)
+    saved_at = time.monotonic()
+    assert answer.status_code == 303
+    # The save happened after the command let go of the workspace, not during it.
+    assert released_at and saved_at >= released_at[0]
+    assert "fuzzy" not in po_entry(ws, "The council").flags

@@ -29,6 +29,7 @@ from starlette.templating import Jinja2Templates
 from .. import __version__
 from ..config import Config
 from ..errors import ApprovalRefused, ChangedMeanwhile, L10nError, ReviewError
+from ..fsio import LOCK_NAME, WorkspaceLock
 from ..locale import bcp47, is_rtl
 from ..review import (
     CHANGED_SINCE_OPENED,
@@ -84,6 +85,9 @@ DONE = {
 }
 
 T = TypeVar("T")
+
+# How long a save waits for a command that is writing to the workspace.
+WRITE_LOCK_TIMEOUT = 10.0
 
 
 class Desk:
@@ -148,7 +152,10 @@ class Desk:
 
     async def write(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         def locked() -> T:
-            with self.write_lock:
+            # The workspace lock too, as every writing command holds it: a command
+            # started meanwhile waits, and never sweeps away a save in progress.
+            with self.write_lock, WorkspaceLock(self.cfg.root, WRITE_LOCK_TIMEOUT,
+                                                display=LOCK_NAME):
                 return func(*args, **kwargs)
 
         return await run_in_threadpool(locked)
