@@ -34,10 +34,10 @@ from .errors import CatalogError, ConfigError, HtmlError, L10nError
 from .locale import LocaleError, language_of, normalize_locale
 from .model import (
     ERROR,
-    PLACEHOLDER_RE,
     WARNING,
     Finding,
     count_words,
+    markup_problems,
     placeholder_problems,
     tokenize,
 )
@@ -373,28 +373,11 @@ def check_placeholders(entry: Entry, ctx: EntryContext) -> Iterator[Finding]:
         yield ctx.finding(ERROR, "placeholders", "; ".join(problems), entry.line)
 
 
-_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
-_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
-_OUR_ESCAPES = {"&lt;", "&amp;"}  # how literal placeholder-like text is written
-
-
-def _markup(text: str) -> list[str]:
-    rest = PLACEHOLDER_RE.sub(" ", text)
-    found = [m.group(0) for m in _TAG_RE.finditer(rest)]
-    found += [m.group(0) for m in _ENTITY_RE.finditer(rest) if m.group(0) not in _OUR_ESCAPES]
-    return found
-
-
 def check_markup(entry: Entry, ctx: EntryContext) -> Iterator[Finding]:
     """No tag or entity in a translation beyond the placeholders: merge inserts
     translations as text, so readers would see ``<b>`` or ``&nbsp;`` literally."""
-    allowed = set(_markup(entry.source))
-    extra = [m for m in dict.fromkeys(_markup(entry.translation)) if m not in allowed]
-    if extra:
-        shown = ", ".join(extra[:3]) + (", ..." if len(extra) > 3 else "")
-        yield ctx.finding(ERROR, "markup", f"markup that is no placeholder: {shown}"
-                          " (it would show as text; use the source's placeholders)",
-                          entry.line)
+    for problem in markup_problems(entry.source, entry.translation):
+        yield ctx.finding(ERROR, "markup", problem, entry.line)
 
 
 _DIRECTIVE_RE = re.compile(

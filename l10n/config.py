@@ -159,6 +159,12 @@ def load_config(root: Path) -> Config:
         if not isinstance(table["url_template"], str):
             raise ConfigError("url_template must be a string", file)
         cfg.url_template = table["url_template"]
+        try:
+            cfg.url_template.format(lang="de", slug="article")
+        except (KeyError, IndexError, ValueError) as exc:
+            raise ConfigError(f"url_template {cfg.url_template!r} is not a template of"
+                              f" {{lang}} and {{slug}} ({type(exc).__name__}: {exc})",
+                              file) from None
     langs = table.get("languages", [])
     if not isinstance(langs, list) or not all(isinstance(x, str) and x for x in langs):
         raise ConfigError("languages must be a list of locale codes", file)
@@ -176,9 +182,15 @@ def load_config(root: Path) -> Config:
         if not isinstance(jobs, int) or jobs < 1:
             raise ConfigError("jobs must be a positive whole number", file)
         cfg.jobs = jobs
-    # Imported here: locale.py needs Babel, which the config itself does not.
+    # Imported here: locale.py needs Babel, which the config itself does not; the
+    # engine name is checked now, not at the translate step, where sync would already
+    # have written templates and catalogs.
+    from .engines import ENGINE_NAMES
     from .locale import normalize_locale
 
+    if cfg.engine not in ENGINE_NAMES:
+        raise ConfigError(f"unknown engine {cfg.engine!r} (known: {', '.join(ENGINE_NAMES)})",
+                          file)
     cfg.source_language = normalize_locale(cfg.source_language, where=file)
     cfg.languages = list(dict.fromkeys(normalize_locale(x, where=file) for x in langs))
     cfg.check = _check_settings(table.get("check", {}), cfg.languages, file)

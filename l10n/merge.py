@@ -182,14 +182,25 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     gate = _gate_from_record(known, template, catalogs)
     if gate is None:
         template_po = read_template_if_any(cfg, slug)
+        source_page = SourcePage(data, source_name, SegmentMap(doc))
         states = {lang: state_of(template_po, catalog_of(lang),
                                  display_name(cfg, cfg.catalog_file(lang, slug)))
                   for lang in catalogs}
-        # Only versions that get built are linked, from the original and each other.
-        built = [lang for lang, st in states.items() if st.approved or drafts]
-        unpublished = {lang: unpublished_reason(st, slug, lang) for lang, st in states.items()
-                       if lang not in built}
-        approved = [lang for lang, st in states.items() if st.approved]
+        if not _template_current(template_po, source_page.segments.segments):
+            # The article changed since it was extracted: its new text is in no
+            # catalog, so no approval covers it.
+            reason = (f"{source_name} changed since 'l10n extract'; run 'l10n extract' and"
+                      " 'l10n update', then review and approve again (or build drafts"
+                      " with --drafts)")
+            approved = []
+            built = list(states) if drafts else []
+            unpublished = {lang: reason for lang in states if lang not in built}
+        else:
+            approved = [lang for lang, st in states.items() if st.approved]
+            # Only versions that get built are linked, from the original and each other.
+            built = [lang for lang, st in states.items() if st.approved or drafts]
+            unpublished = {lang: unpublished_reason(st, slug, lang)
+                           for lang, st in states.items() if lang not in built}
     else:
         built, unpublished, approved = gate
     pages = dict(_page_records(known))
@@ -252,6 +263,14 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                       "original": original, "template": template, "catalogs": catalogs,
                       "built": built, "unpublished": unpublished, "approved": approved}
     return outcome
+
+
+def _template_current(template: POFile | None, segments: list[Segment]) -> bool:
+    """Whether the template holds exactly the article's segments (as extract would)."""
+    if template is None:
+        return False
+    keys = {(e.msgctxt or None, e.msgid) for e in template if e.msgid and not e.obsolete}
+    return keys == {seg.key for seg in segments}
 
 
 def _gate_from_record(record: Record, template: str | None, catalogs: dict[str, str]

@@ -192,6 +192,31 @@ def placeholder_problems(source: str, translation: str) -> list[str]:
     return problems
 
 
+_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9:-]*(?:\s[^<>]*)?/?>")
+_ENTITY_RE = re.compile(r"&(?:#[0-9]+|#[xX][0-9A-Fa-f]+|[A-Za-z][A-Za-z0-9]*);")
+_OUR_ESCAPES = {"&lt;", "&amp;"}  # how literal placeholder-like text is written
+
+
+def markup_in(text: str) -> list[str]:
+    """Tags and character references in a message that are not placeholders."""
+    rest = PLACEHOLDER_RE.sub(" ", text)
+    found = [m.group(0) for m in _TAG_RE.finditer(rest)]
+    found += [m.group(0) for m in _ENTITY_RE.finditer(rest) if m.group(0) not in _OUR_ESCAPES]
+    return found
+
+
+def markup_problems(source: str, translation: str) -> list[str]:
+    """Markup in a translation that its source does not have: merge inserts text as
+    text, so readers would see ``<b>`` or ``&nbsp;`` literally."""
+    allowed = set(markup_in(source))
+    extra = [m for m in dict.fromkeys(markup_in(translation)) if m not in allowed]
+    if not extra:
+        return []
+    shown = ", ".join(extra[:3]) + (", ..." if len(extra) > 3 else "")
+    return [f"markup that is no placeholder: {shown} (it would show as text; use the"
+            " source's placeholders)"]
+
+
 def _show(item: str) -> str:
     kind, name = item.split(":", 1)
     return {"open": f"<{name}>", "close": f"</{name}>", "empty": f"<{name}/>"}[kind]

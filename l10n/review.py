@@ -44,7 +44,7 @@ from .config import Config
 from .errors import ApprovalRefused, ChangedMeanwhile, L10nError, ReviewError
 from .fsio import Transaction, digest
 from .locale import normalize_locale
-from .model import PLACEHOLDER_RE, placeholder_problems
+from .model import PLACEHOLDER_RE, markup_problems, placeholder_problems
 from .pipeline import resolve_languages
 
 DRAFT_LINE = "l10n-draft:"
@@ -445,7 +445,8 @@ def _approval_problem(source: str, text: str) -> str | None:
     problems = placeholder_problems(source, text)
     if problems:
         return "placeholders do not match the source: " + "; ".join(problems)
-    return None
+    markup = markup_problems(source, text)
+    return markup[0] if markup else None
 
 
 def approve(cfg: Config, items: Sequence[QueueItem], by: str,
@@ -563,7 +564,8 @@ def completeness_problems(template: POFile, po: POFile) -> list[str]:
                        f" ({_lines(fuzzy)}; see 'l10n review')")
     for e in entries:
         if e.msgstr:
-            for problem in placeholder_problems(e.msgid, e.msgstr):
+            for problem in (placeholder_problems(e.msgid, e.msgstr)
+                            + markup_problems(e.msgid, e.msgstr)):
                 reasons.append(f"line {e.linenum}: {problem}")
     return reasons
 

@@ -245,3 +245,38 @@ def test_sync_builds_approved_versions(ws):
     assert result.exit_code == 0
     assert page(ws, "fr").find_class("l10n-draft-notice")
     assert (ws / "source" / f"{SLUG}.html").read_text(encoding="utf-8") == ARTICLE
+
+
+def test_approval_refuses_markup_that_would_show_as_text(ws):
+    translate(ws)
+    po = polib.pofile(str(po_path(ws)))
+    e = po.find("Residents can comment until the end of the month.")
+    e.msgstr = "Anwohner können <b>bis</b> Monatsende&nbsp;Stellung nehmen."
+    po.save()
+    before = po_path(ws).read_bytes()
+    result = cli(ws, "approve", SLUG, "--lang", "de", "--by", "Erika Editor")
+    assert result.exit_code == 1
+    assert "markup that is no placeholder: <b>, </b>, &nbsp;" in result.output
+    assert po_path(ws).read_bytes() == before
+    # ... as the CI gate does.
+    checked = cli(ws, "check", "--lang", "de")
+    assert checked.exit_code == 1
+    assert "error: markup: markup that is no placeholder" in checked.stdout
+
+
+def test_an_article_edited_without_extract_is_not_published(ws):
+    translate(ws)
+    approve(ws)
+    assert cli(ws, "merge").exit_code == 0
+    assert (ws / "build" / "de" / f"{SLUG}.html").exists()
+    edit_source(ws, "until the end of the month", "until Friday")
+    result = cli(ws, "merge")
+    assert result.exit_code == 0
+    assert f"source/{SLUG}.html changed since 'l10n extract'" in result.output
+    assert "removed the page built earlier" in result.output
+    assert not (ws / "build" / "de" / f"{SLUG}.html").exists()
+    # A change of markup only leaves the segments, and the approval, as they were.
+    edit_source(ws, "until Friday", "until the end of the month")
+    edit_source(ws, "<p>", '<p class="lead">')
+    assert cli(ws, "merge").exit_code == 0
+    assert (ws / "build" / "de" / f"{SLUG}.html").exists()

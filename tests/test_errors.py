@@ -164,3 +164,19 @@ def test_deep_but_parsable_nesting_is_handled(ready: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     pot = (ready / "locales/templates/deep.pot").read_text(encoding="utf-8")
     assert 'msgid "Ganz tief"' in pot
+
+
+@pytest.mark.parametrize(("setting", "fragment"), [
+    ('url_template = "{nope}/x.html"', "url_template '{nope}/x.html' is not a template"),
+    ('engine = "nope"', "unknown engine 'nope'"),
+])
+def test_bad_settings_stop_sync_before_anything_is_written(tmp_path: Path, setting: str,
+                                                            fragment: str) -> None:
+    root = tmp_path / "ws"
+    (root / "source").mkdir(parents=True)
+    write_config(root, ["en"], extra=setting + "\n")
+    (root / "source" / "a.html").write_text("<p>Guten Tag</p>", encoding="utf-8")
+    before = snapshot(root)
+    proc = run(root, "sync")
+    assert_clean_failure(proc, "l10n.toml", fragment, code=2)
+    assert snapshot(root) == before
