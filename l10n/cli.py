@@ -446,8 +446,10 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
     if interactive:
         if fmt != "table":
             raise click.UsageError("--format does not apply to -i")
-        with ctx.find_object(Context).lock():
-            _interactive_review(cfg, langs or None, articles or None, _reviewer(cfg, by))
+        # The workspace lock is taken for each decision, not for the whole walk: a
+        # reviewer thinking over a sentence must not block every other command.
+        _interactive_review(cfg, langs or None, articles or None, _reviewer(cfg, by),
+                            ctx.find_object(Context).lock)
         return
     items = review_queue(cfg, langs or None, articles or None)
     if fmt == "json":
@@ -565,8 +567,20 @@ def _new_text(item: Any) -> str | None:
     return text if text and text != item.draft else None
 
 
+def _read_key() -> str:
+    """One key from the terminal; from a pipe, the first character of a line. The end
+    of input quits; Ctrl-C interrupts (exit 130), every decision made so far saved."""
+    try:
+        if sys.stdin.isatty():
+            return click.getchar().lower()
+        line = sys.stdin.readline()
+    except EOFError:
+        return "q"
+    return line.strip()[:1].lower() if line else "q"
+
+
 def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequence[str] | None,
-                        by: str) -> None:
+                        by: str, locked: Callable[[], Any]) -> None:
     from .errors import ReviewError
     from .review import approve, edit, reject, review_queue
 
@@ -581,13 +595,11 @@ def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequ
         _show_item(item, number, len(items))
         while True:
             click.echo(_KEYS, nl=False)
-            try:
-                key = click.getchar().lower()
-            except (EOFError, KeyboardInterrupt):
-                key = "q"
+            key = _read_key()
             click.echo(key if key.isprintable() else "")
             if key == "a":
-                outcome = approve(cfg, [item], by)
+                with locked():
+                    outcome = approve(cfg, [item], by)
                 if outcome.refused:
                     click.echo(f"refused: {outcome.refused[0][1]}")
                     continue
@@ -599,14 +611,16 @@ def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequ
                     click.echo("no change; the draft stays as it is")
                     continue
                 try:
-                    edit(cfg, item, text, by)
+                    with locked():
+                        edit(cfg, item, text, by)
                 except ReviewError as exc:
                     click.echo(f"refused: {exc.message}; the entry stays in the queue")
                     continue
                 done["edited"] += 1
                 click.echo(f"saved and approved in {item.path}")
             elif key == "r":
-                outcome = reject(cfg, [item], by)
+                with locked():
+                    outcome = reject(cfg, [item], by)
                 if outcome.refused:
                     click.echo(f"refused: {outcome.refused[0][1]}")
                     continue

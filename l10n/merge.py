@@ -203,6 +203,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                            for lang, st in states.items() if lang not in built}
     else:
         built, unpublished, approved = gate
+    linked = _linked(cfg, slug, built, chosen)
     pages = dict(_page_records(known))
     outcome = ArticleOutcome([])
     try:
@@ -225,36 +226,36 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                 outcome.results.append(result)
                 continue
             catalog = catalogs[lang]
-            cached = _cached_page(cfg, slug, lang, pages.get(lang), catalog, built)
+            cached = _cached_page(cfg, slug, lang, pages.get(lang), catalog, linked)
             if cached is not None:
                 outcome.results.append(cached)
                 continue
             if source_page is None:
                 source_page = SourcePage(data, source_name, SegmentMap(doc))
             # An approved version is published as is; anything else is a draft page.
-            page = localize(cfg, slug, lang, drafts=lang not in approved, versions=built,
+            page = localize(cfg, slug, lang, drafts=lang not in approved, versions=linked,
                             source_page=source_page, catalog=catalog_of(lang))
             result.warnings = page.warnings
             result.counts = {"translated": page.used}
             result.changed = outcome.stage_if_changed(out, page.data, out_name)
-            pages[lang] = {"catalog": catalog, "built": built, "out": digest(page.data),
+            pages[lang] = {"catalog": catalog, "built": linked, "out": digest(page.data),
                            "counts": result.counts,
                            "warnings": [[w.message, w.path, w.line] for w in page.warnings]}
             outcome.results.append(result)
         # The original, with links to its translations.
         folder = original_folder(cfg, source_lang)
         original = known.get("original")
-        cached = _cached_original(cfg, slug, folder, original, built)
+        cached = _cached_original(cfg, slug, folder, original, linked)
         if cached is not None:
             outcome.results.append(cached)
         else:
-            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, built))
+            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, linked))
             out = cfg.output_file(folder, slug)
             page_data = serialize_html(doc)
             out_name = display_name(cfg, out)
             result = ArticleResult(slug=slug, lang=folder, path=out_name, counts={"original": 1})
             result.changed = outcome.stage_if_changed(out, page_data, out_name)
-            original = {"folder": folder, "built": built, "out": digest(page_data)}
+            original = {"folder": folder, "built": linked, "out": digest(page_data)}
             outcome.results.append(result)
     except BaseException:
         outcome.discard()
@@ -263,6 +264,13 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                       "original": original, "template": template, "catalogs": catalogs,
                       "built": built, "unpublished": unpublished, "approved": approved}
     return outcome
+
+
+def _linked(cfg: Config, slug: str, built: list[str], chosen: list[str] | None) -> list[str]:
+    """The versions pages link to: those this run builds, and those built before
+    (a run limited with --lang must not link to pages that do not exist)."""
+    return [lang for lang in built
+            if chosen is None or lang in chosen or cfg.output_file(lang, slug).exists()]
 
 
 def _template_current(template: POFile | None, segments: list[Segment]) -> bool:
@@ -325,6 +333,7 @@ def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Re
     if gate is None:
         return None
     built, unpublished, _ = gate
+    linked = _linked(cfg, slug, built, chosen)
     pages = _page_records(record)
     results = []
     for lang in target_languages(cfg, source_lang, chosen):
@@ -340,12 +349,12 @@ def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Re
             results.append(ArticleResult(slug=slug, lang=lang, path=display_name(cfg, out),
                                          skipped=str(unpublished[lang])))
             continue
-        cached = _cached_page(cfg, slug, lang, pages.get(lang), catalogs[lang], built)
+        cached = _cached_page(cfg, slug, lang, pages.get(lang), catalogs[lang], linked)
         if cached is None:
             return None
         results.append(cached)
     cached = _cached_original(cfg, slug, original_folder(cfg, source_lang),
-                              record.get("original"), built)
+                              record.get("original"), linked)
     if cached is None:
         return None
     results.append(cached)

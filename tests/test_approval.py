@@ -280,3 +280,17 @@ def test_an_article_edited_without_extract_is_not_published(ws):
     edit_source(ws, "<p>", '<p class="lead">')
     assert cli(ws, "merge").exit_code == 0
     assert (ws / "build" / "de" / f"{SLUG}.html").exists()
+
+
+def test_a_merge_limited_to_one_locale_links_only_to_pages_that_exist(ws):
+    translate(ws)
+    approve(ws)
+    translate(ws, "fr")
+    approve(ws, "fr")
+    assert cli(ws, "merge", "--lang", "de").exit_code == 0
+    # fr is approved but was not built by this run, and never before: no link to it.
+    assert alternates(page(ws, "de")) == ["de", "en", "x-default"]
+    assert cli(ws, "merge").exit_code == 0
+    assert alternates(page(ws, "de")) == ["de", "en", "fr", "x-default"]
+    assert cli(ws, "merge", "--lang", "de").exit_code == 0
+    assert alternates(page(ws, "de")) == ["de", "en", "fr", "x-default"]

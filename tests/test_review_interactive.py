@@ -144,3 +144,27 @@ def test_inline_edit_without_editor(ws):
     assert e.msgstr == "Der Rat hat am Montag über <a1>den Plan</a1> abgestimmt."
     assert "fuzzy" not in e.flags
     assert msgfmt_ok(po_path(ws))
+
+
+def test_keys_from_a_pipe_and_the_lock_only_while_deciding(ws):
+    import subprocess
+
+    from l10n.fsio import WorkspaceLock
+
+    draft(ws)
+    env = {k: v for k, v in os.environ.items() if k not in ("EDITOR", "VISUAL")}
+    env["PYTHONPATH"] = str(ROOT)
+    # Another command holds the workspace while the reviewer reads: listing and
+    # skipping need no lock, so the walk goes on; it ends at the end of input.
+    with WorkspaceLock(ws, timeout=1):
+        skipped = subprocess.run([sys.executable, "-m", "l10n", "-C", str(ws), "review", "-i",
+                                  "--by", "Ira"], input="s\n", capture_output=True,
+                                 text=True, env=env, timeout=60)
+    assert skipped.returncode == 0, skipped.stderr
+    assert "still in the review queue" in skipped.stdout
+    approved = subprocess.run([sys.executable, "-m", "l10n", "-C", str(ws), "review", "-i",
+                               "--by", "Ira"], input="a\nq\n", capture_output=True, text=True,
+                              env=env, timeout=60)
+    assert approved.returncode == 0, approved.stderr
+    assert f"approved, saved to {po_path(ws).relative_to(ws).as_posix()}" in approved.stdout
+    assert msgfmt_ok(po_path(ws))
