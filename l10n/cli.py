@@ -82,12 +82,13 @@ class Context:
     def lock(self) -> Iterator[Config]:
         """Hold the workspace lock: one writing command at a time. Temporary files a
         killed command left behind are removed first (nobody else is writing now)."""
+        from .cache import CACHE_DIR
         from .fsio import LOCK_NAME, WorkspaceLock, sweep_temp_files
 
         cfg = self.config
         timeout = lock_timeout()
         with WorkspaceLock(cfg.root, timeout, display=cfg.rel(cfg.root / LOCK_NAME)):
-            sweep_temp_files([cfg.locales_path, cfg.build_path])
+            sweep_temp_files([cfg.locales_path, cfg.build_path, cfg.root / CACHE_DIR])
             yield cfg
 
 
