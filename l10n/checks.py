@@ -660,7 +660,9 @@ def check_template(art: ArticleFiles, ctx: CheckContext) -> Iterator[Finding]:
         return
     if not art.has_source:
         yield _finding(art, WARNING, "stale-template", f"no article {art.source_path} for"
-                       " this template (removed?)", art.template_path)
+                       " this template: if the article was removed, delete the template"
+                       " and its catalogs to retire it ('l10n merge' takes its pages"
+                       " down)", art.template_path)
         return
     if not art.template_exists:
         yield _finding(art, ERROR, "stale-template", "no template for the article;"
@@ -739,6 +741,8 @@ def check_workspace(cfg: Config, min_complete: float | None = None,
     versions: list[tuple[str, str]] = []
     for art in articles:
         findings += check_template(art, ctx)
+        if not art.has_source and art.source_error is None:
+            continue  # a removed article: its template's warning says how to retire it
         for cat in art.catalogs:
             versions.append((art.slug, cat.lang))
             for check in CATALOG_CHECKS:

@@ -9,7 +9,7 @@ from functools import partial
 from .cache import Record, StepCache, hash_file, settings_of
 from .catalog import POFile, parse_catalog, read_catalog, translations
 from .config import Config
-from .fsio import digest
+from .fsio import Transaction, digest, removal
 from .locale import bcp47, draft_notice, format_datetime_text, is_rtl, origin_note
 from .model import ArticleResult, MergeWarning, Segment
 from .parallel import ArticleOutcome, resolve_jobs, run_step
@@ -148,6 +148,30 @@ def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] 
     results = run_step(cache, plans, partial(merge_article, cfg, chosen, drafts),
                        resolve_jobs(cfg, jobs))
     cache.save(keep=names if slugs is None else None)
+    if slugs is None:
+        results += take_down_removed(cfg, names)
+    return results
+
+
+def take_down_removed(cfg: Config, articles: Iterable[str]) -> list[ArticleResult]:
+    """Remove the built pages of articles whose source is gone but whose template is
+    still there (so they are known to be ours): a removed article is not published."""
+    present = set(articles)
+    results: list[ArticleResult] = []
+    with Transaction() as tx:
+        for template in sorted(cfg.templates_path.glob("*.pot")):
+            slug = template.stem
+            if slug in present:
+                continue
+            for folder in sorted({*cfg.languages, cfg.source_language}):
+                out = cfg.output_file(folder, slug)
+                if out.is_file():
+                    name = display_name(cfg, out)
+                    tx.adopt(removal(out, display=name))
+                    results.append(ArticleResult(
+                        slug=slug, lang=folder, path=name, changed=True,
+                        skipped=f"its article {cfg.rel(cfg.source_file(slug))} was removed;"
+                                " took the page down"))
     return results
 
 

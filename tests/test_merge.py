@@ -199,3 +199,23 @@ def test_iso_8859_1_page_keeps_its_encoding_and_carries_any_text(tmp_path: Path,
     assert b"charset=\"iso-8859-1\"" in data
     doc = lxml_html.document_fromstring(data.decode("cp1252"))
     assert doc.xpath("//title")[0].text == "ケルンからのご挨拶"
+
+
+def test_a_removed_article_is_taken_down_and_check_says_how_to_retire_it(workspace: Path,
+                                                                        cli) -> None:
+    assert cli(workspace, "sync", "--drafts").exit_code == 0
+    pages = sorted(p.relative_to(workspace).as_posix()
+                   for p in (workspace / "build").rglob("ocean-heat-record.html"))
+    assert pages == ["build/ar/ocean-heat-record.html", "build/de/ocean-heat-record.html",
+                     "build/en/ocean-heat-record.html", "build/ja/ocean-heat-record.html"]
+    (workspace / "source" / "ocean-heat-record.html").unlink()
+    result = cli(workspace, "merge", "--drafts")
+    assert result.exit_code == 0
+    assert "its article source/ocean-heat-record.html was removed" in result.output
+    assert not list((workspace / "build").rglob("ocean-heat-record.html"))
+    assert (workspace / "build" / "en" / "wahl-ergebnisse.html").exists()
+    checked = cli(workspace, "check", "--min-complete", "0")
+    assert "locales/templates/ocean-heat-record.pot: warning: stale-template: no article" \
+        in checked.output
+    assert "ocean-heat-record.po:" not in checked.output  # no gate on a removed article
+    assert checked.exit_code == 0
