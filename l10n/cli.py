@@ -147,9 +147,12 @@ def _report(results: Sequence[ArticleResult], verb: str, quiet: bool = False) ->
 
 
 def _summary(results: Sequence[ArticleResult], what: str) -> str:
-    changed = sum(1 for r in results if r.changed)
+    changed = sum(1 for r in results if r.changed and not r.skipped)
+    skipped = sum(1 for r in results if r.skipped)
     up_to_date = sum(1 for r in results if r.up_to_date)
-    text = f"{what}: {changed} written, {len(results) - changed} unchanged"
+    text = f"{what}: {changed} written, {len(results) - changed - skipped} unchanged"
+    if skipped:
+        text += f", {skipped} skipped"
     if up_to_date:
         text += f" ({up_to_date} up to date, not redone)"
     return text

@@ -641,7 +641,7 @@ def approve_version(cfg: Config, slug: str, lang: str, by: str,
         raise ChangedMeanwhile("the translation " + CHANGED_SINCE_OPENED, display)
     problems = completeness_problems(template, po)
     if problems:
-        raise ApprovalRefused("cannot approve: the translation is not complete", problems,
+        raise ApprovalRefused("cannot approve: the translation is not ready", problems,
                               display)
     po.metadata[HEADER_BY] = name
     po.metadata[HEADER_DATE] = _stamp_time(now)

@@ -69,7 +69,7 @@ def test_approve_is_refused_with_reasons_when_incomplete(ws):
     assert result.exit_code == 1
     lines = result.stderr.strip().split("\n")
     assert lines[0] == ("error: locales/de/LC_MESSAGES/bike-lanes.po: cannot approve:"
-                        " the translation is not complete")
+                        " the translation is not ready")
     assert lines[1].startswith("  - 2 untranslated entries (lines ")
     assert lines[2].startswith("  - 1 fuzzy entry waiting for review (line ")
     assert lines[3].endswith("missing placeholder </em1>, <em1>")

@@ -78,3 +78,11 @@ def test_every_command_has_help(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0
     assert "Usage:" in result.output
+
+
+def test_summary_counts_skipped_versions_apart(workspace: Path, cli) -> None:
+    # Nothing is approved in a fresh copy of the samples: every localized page is
+    # skipped, only the three originals are written.
+    result = cli(workspace, "sync")
+    assert result.exit_code == 0, result.output
+    assert "pages: 3 written, 0 unchanged, 9 skipped" in result.output
