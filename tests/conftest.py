@@ -63,3 +63,31 @@ def snapshot(root: Path) -> dict[str, bytes]:
     file is left out: every writing command records its process id there."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
             if p.is_file() and p.name != LOCK_NAME}
+
+
+def corpus_workspaces(factory: pytest.TempPathFactory, pages: list[Path], target: str,
+                      fill) -> dict[Path, object]:
+    """One workspace per folder of ``pages`` (its source_dir is that folder, read in
+    place), extracted and updated for ``target``; ``fill(entry, n)`` gives each
+    entry's msgstr. Returns folder -> Config."""
+    import polib
+
+    from l10n.config import load_config
+    from l10n.pipeline import extract, update
+
+    result: dict[Path, object] = {}
+    for folder in sorted({p.parent for p in pages}):
+        root = factory.mktemp(folder.name)
+        (root / "l10n.toml").write_text(
+            f'source_dir = "{folder}"\nsource_language = "en"\nlanguages = ["{target}"]\n',
+            encoding="utf-8")
+        cfg = load_config(root)
+        extract(cfg)
+        update(cfg)
+        for po_path in (root / "locales" / target / "LC_MESSAGES").glob("*.po"):
+            po = polib.pofile(str(po_path))
+            for n, entry in enumerate(po):
+                entry.msgstr = fill(entry, n)
+            po.save(str(po_path))
+        result[folder] = cfg
+    return result

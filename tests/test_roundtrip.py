@@ -8,16 +8,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import polib
 import pytest
-from conftest import CORPUS, REPO
+from conftest import CORPUS, REPO, corpus_workspaces
 from domcompare import canonical, first_difference
 from lxml import etree
 
 from l10n.catalog import read_catalog
-from l10n.config import Config, load_config
+from l10n.config import Config
 from l10n.merge import ORIGIN_NOTE_CLASS, localize
-from l10n.pipeline import extract, update
 from l10n.segment import extract_segments, parse_html, read_html
 
 TARGET = "nl"  # no corpus page is Dutch, so every page gets a translation
@@ -36,22 +34,7 @@ PAGES = corpus_pages()
 @pytest.fixture(scope="module")
 def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Config]:
     """One workspace per folder of pages, extracted, updated, filled with msgids."""
-    result: dict[Path, Config] = {}
-    for folder in sorted({p.parent for p in PAGES}):
-        root = tmp_path_factory.mktemp(folder.name)
-        (root / "l10n.toml").write_text(
-            f'source_dir = "{folder}"\nsource_language = "en"\nlanguages = ["{TARGET}"]\n',
-            encoding="utf-8")
-        cfg = load_config(root)
-        extract(cfg)
-        update(cfg)
-        for po_path in (root / "locales" / TARGET / "LC_MESSAGES").glob("*.po"):
-            po = polib.pofile(str(po_path))
-            for entry in po:
-                entry.msgstr = entry.msgid
-            po.save(str(po_path))
-        result[folder] = cfg
-    return result
+    return corpus_workspaces(tmp_path_factory, PAGES, TARGET, lambda entry, n: entry.msgid)
 
 
 def comparable(root: etree._Element, localized: bool) -> list[tuple]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import CORPUS, REPO
+from conftest import CORPUS, REPO, corpus_workspaces
 
 from l10n.config import Config, load_config
 from l10n.merge import ORIGIN_NOTE_CLASS, localize
@@ -69,22 +69,9 @@ def adversarial(msgid: str, n: int, attribute: bool = False) -> str:
 
 @pytest.fixture(scope="module")
 def workspaces(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Config]:
-    result = {}
-    for folder in sorted({p.parent for p in PAGES}):
-        root = tmp_path_factory.mktemp(f"safe-{folder.name}")
-        (root / "l10n.toml").write_text(
-            f'source_dir = "{folder}"\nsource_language = "en"\nlanguages = ["{TARGET}"]\n',
-            encoding="utf-8")
-        cfg = load_config(root)
-        extract(cfg)
-        update(cfg)
-        for po_path in (root / "locales" / TARGET / "LC_MESSAGES").glob("*.po"):
-            po = polib.pofile(str(po_path))
-            for n, entry in enumerate(po):
-                entry.msgstr = adversarial(entry.msgid, n, attribute=bool(entry.msgctxt))
-            po.save(str(po_path))
-        result[folder] = cfg
-    return result
+    return corpus_workspaces(
+        tmp_path_factory, PAGES, TARGET,
+        lambda entry, n: adversarial(entry.msgid, n, attribute=bool(entry.msgctxt)))
 
 
 def inventory(data: bytes, drop_added: bool) -> tuple[Counter, set, set]:
