@@ -122,6 +122,12 @@ class StepCache:
             log.warning("could not save the cache: %s", exc)
 
 
+def sub_records(record: Record, key: str) -> dict[str, Record]:
+    """A record's table of per-locale records (pages, catalogs); empty if damaged."""
+    table = record.get(key)
+    return table if isinstance(table, dict) else {}
+
+
 def settings_of(cfg: Config, *names: str) -> dict[str, Any]:
     """The configuration values a step's output depends on, for its cache key."""
     return {name: getattr(cfg, name) for name in names}

@@ -601,14 +601,15 @@ def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequ
             click.echo(_KEYS, nl=False)
             key = _read_key()
             click.echo(key if key.isprintable() else "")
-            if key == "a":
+            if key in ("a", "r"):
+                decide, verb = (approve, "approved") if key == "a" else (reject, "rejected")
                 with locked():
-                    outcome = approve(cfg, [item], by)
+                    outcome = decide(cfg, [item], by)
                 if outcome.refused:
                     click.echo(f"refused: {outcome.refused[0][1]}")
                     continue
-                done["approved"] += 1
-                click.echo(f"approved, saved to {item.path}")
+                done[verb] += 1
+                click.echo(f"{verb}, saved to {item.path}")
             elif key == "e":
                 text = _new_text(item)
                 if text is None:
@@ -622,14 +623,6 @@ def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequ
                     continue
                 done["edited"] += 1
                 click.echo(f"saved and approved in {item.path}")
-            elif key == "r":
-                with locked():
-                    outcome = reject(cfg, [item], by)
-                if outcome.refused:
-                    click.echo(f"refused: {outcome.refused[0][1]}")
-                    continue
-                done["rejected"] += 1
-                click.echo(f"rejected, saved to {item.path}")
             elif key == "s":
                 done["skipped"] += 1
             elif key == "q":

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
-from .cache import Record, StepCache, hash_file, settings_of
+from .cache import Record, StepCache, hash_file, settings_of, sub_records
 from .catalog import POFile, parse_catalog, read_catalog, translations
 from .config import Config
 from .fsio import Transaction, digest, removal
@@ -228,7 +228,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     else:
         built, unpublished, approved = gate
     linked = _linked(cfg, slug, built, chosen)
-    pages = dict(_page_records(known))
+    pages = dict(sub_records(known, "pages"))
     outcome = ArticleOutcome([])
     try:
         for lang in target_languages(cfg, source_lang, chosen):
@@ -358,7 +358,7 @@ def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Re
         return None
     built, unpublished, _ = gate
     linked = _linked(cfg, slug, built, chosen)
-    pages = _page_records(record)
+    pages = sub_records(record, "pages")
     results = []
     for lang in target_languages(cfg, source_lang, chosen):
         out = cfg.output_file(lang, slug)
@@ -383,11 +383,6 @@ def merge_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: Re
         return None
     results.append(cached)
     return ArticleOutcome(results, record=record)
-
-
-def _page_records(record: Record) -> dict[str, Record]:
-    pages = record.get("pages")
-    return pages if isinstance(pages, dict) else {}
 
 
 def _cached_page(cfg: Config, slug: str, lang: str, record: Record | None,

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache, partial
 from pathlib import Path
 
-from .cache import Record, StepCache, hash_file, settings_of
+from .cache import Record, StepCache, hash_file, settings_of, sub_records
 from .catalog import (
     POFile,
     build_template,
@@ -172,7 +172,8 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
         raise CatalogError("no template; run 'l10n extract' first", cfg.rel(path))
     pot = parse_catalog(data, cfg.rel(path))
     source_lang = template_source_language(pot) or cfg.source_language
-    known = _catalog_records(record) if record and record.get("template") == digest(data) else {}
+    same_template = bool(record) and record.get("template") == digest(data)
+    known = sub_records(record, "catalogs") if same_template else {}
     catalogs = dict(known)
     outcome = ArticleOutcome([])
     try:
@@ -216,7 +217,7 @@ def update_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: R
         return None
     if record.get("template") != hash_file(cfg.template_file(slug)):
         return None
-    known = _catalog_records(record)
+    known = sub_records(record, "catalogs")
     results = []
     for lang in target_languages(cfg, source_lang, chosen):
         cached = _cached_catalog(cfg, slug, lang, known.get(lang),
@@ -225,11 +226,6 @@ def update_unchanged(cfg: Config, slug: str, chosen: list[str] | None, record: R
             return None
         results.append(cached)
     return ArticleOutcome(results, record=record)
-
-
-def _catalog_records(record: Record) -> dict[str, Record]:
-    catalogs = record.get("catalogs")
-    return catalogs if isinstance(catalogs, dict) else {}
 
 
 def _cached_catalog(cfg: Config, slug: str, lang: str, record: Record | None,
