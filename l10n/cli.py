@@ -416,6 +416,23 @@ def _queue_table(items: Sequence[Any]) -> Any:
     return table
 
 
+def _queue_text(items: Sequence[Any]) -> str:
+    """The queue as plain text, for pipes and logs: one block per entry, the lines
+    labelled, the source's changes marked [-old-] {+new+}."""
+    lines = [f"review queue: {_entries(len(items))}"]
+    for it in items:
+        provenance = it.provenance + (f", {it.date}" if it.date else "")
+        if it.previous_source is not None and it.engine:
+            provenance += f", draft: {it.engine}"
+        source = ("".join(piece for piece, _ in _marked_diff(it))
+                  if it.previous_source is not None else it.source)
+        lines += ["", f"{it.id}  {it.lang} · {it.slug}  {it.path}:{it.line}  ({provenance})",
+                  f"  source: {source}", f"  draft:  {it.draft or '(empty)'}"]
+        if it.problems:
+            lines.append(f"  problem: {'; '.join(it.problems)}")
+    return "\n".join(lines)
+
+
 @main.group(invoke_without_command=True)
 @lang_option
 @article_option
@@ -463,9 +480,12 @@ def review(ctx: click.Context, langs: tuple[str, ...], articles: tuple[str, ...]
     if not items:
         click.echo("the review queue is empty")
         return
-    from rich.console import Console
+    if sys.stdout.isatty():
+        from rich.console import Console
 
-    Console().print(_queue_table(items))
+        Console().print(_queue_table(items))
+    else:
+        click.echo(_queue_text(items))
 
 
 def _decide(obj: Context, verb: str, ids: tuple[str, ...], langs: tuple[str, ...],

@@ -98,6 +98,10 @@ def test_changed_source_is_queued_with_previous_text_and_word_diff(ws):
     assert it["diff"] == ("The council voted on <a1>the new plan</a1> [-yesterday-]"
                           "{+on Monday+} evening.")
     assert it["draft"] == "Der Rat stimmte gestern Abend über <a1>den neuen Plan</a1> ab."
+    plain = cli(ws, "review", "--lang", "de").stdout
+    assert ("  source: The council voted on <a1>the new plan</a1> [-yesterday-]{+on Monday+}"
+            " evening.") in plain.splitlines()
+    assert "(source changed" in plain
 
 
 def test_word_diff_keeps_placeholders_whole():
@@ -369,3 +373,19 @@ def test_decisions_made_on_an_older_version_are_refused(ws):
     translate_all(ws)
     with pytest.raises(ChangedMeanwhile):
         approve_version(cfg, "bike-lanes", "de", "Ed", expect="sha256:" + "0" * 64)
+
+
+def test_queue_listing_in_a_pipe_is_plain_text(ws):
+    # CliRunner's stdout is no terminal: a log or `| grep` gets labelled lines, not a
+    # box-drawn table cut to some width.
+    draft(ws, "de", "deepl", "2026-02-01", only=("Work",))
+    item = queue_json(ws)["items"][0]
+    result = cli(ws, "review")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == "review queue: 1 entry"
+    assert lines[2] == (f"{item['id']}  de · bike-lanes  {item['path']}:{item['line']}"
+                        "  (deepl, 2026-02-01)")
+    assert lines[3] == f"  source: {item['source']}"
+    assert lines[4] == f"  draft:  {item['draft']}"
+    assert not any(ch in result.stdout for ch in "┃│━─")
