@@ -192,7 +192,17 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"unknown engine {cfg.engine!r} (known: {', '.join(ENGINE_NAMES)})",
                           file)
     cfg.source_language = normalize_locale(cfg.source_language, where=file)
-    cfg.languages = list(dict.fromkeys(normalize_locale(x, where=file) for x in langs))
+    # A locale listed twice is a mistake worth saying (a typo for another locale, or
+    # two spellings of one), not something to drop silently.
+    seen: dict[str, str] = {}
+    for code in langs:
+        norm = normalize_locale(code, where=file)
+        if norm in seen:
+            same = (f"{code!r} is listed twice" if seen[norm] == code else
+                    f"{seen[norm]!r} and {code!r} are the same locale ({norm})")
+            raise ConfigError(f"languages: {same}", file)
+        seen[norm] = code
+    cfg.languages = list(seen)
     cfg.check = _check_settings(table.get("check", {}), cfg.languages, file)
     return cfg
 

@@ -398,6 +398,10 @@ CASES = [
          says="cannot read"),
     Case("config-unknown-locale", config(b'languages = ["de", "qq-ZZ"]\n'), ("update",),
          code=2, says="unknown locale code 'qq-ZZ'"),
+    Case("config-locale-twice", config(b'languages = ["de", "fr", "de"]\n'), ("update",),
+         code=2, says="languages: 'de' is listed twice"),
+    Case("config-locale-two-spellings", config(b'languages = ["pt-BR", "pt_BR"]\n'),
+         ("update",), code=2, says="languages: 'pt-BR' and 'pt_BR' are the same locale (pt_BR)"),
 ]
 
 
