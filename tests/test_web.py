@@ -25,8 +25,9 @@ from deskkit import (
 from reviewkit import cli, msgfmt_ok, po_path, translate_all
 from starlette.routing import Route
 
+from l10n.checks import compute_status, format_percent
 from l10n.config import load_config
-from l10n.review import approval_state, read_entries
+from l10n.review import approval_state, read_entries, review_queue
 
 TODAY = dt.date.today().isoformat()
 BASE = f"/a/{SLUG}/de"
@@ -573,3 +574,17 @@ def test_a_save_waits_for_a_command_holding_the_workspace_lock(ws):
     # The save happened after the command let go of the workspace, not during it.
     assert released_at and saved_at >= released_at[0]
     assert "fuzzy" not in po_entry(ws, "The council").flags
+
+
+def test_overview_completeness_is_the_figure_of_l10n_status(ws):
+    # One of four German entries approved: the desk shows the share of source words
+    # that `l10n status` shows (truncated), not a share of entries rounded up.
+    items = {it.source[:4]: it for it in review_queue(load_config(ws), ["de"])}
+    assert cli(ws, "review", "approve", items["Work"].id, "--by", "Ed").exit_code == 0
+    status = compute_status(load_config(ws), ["de"])
+    (version,) = [v for a in status.articles for v in a.versions]
+    expected = format_percent(version.counts.complete_words)
+    assert 0 < version.counts.complete_words < 100
+    cell = " ".join(parse(open_page(client(ws), "/")).xpath(
+        f'//a[@href="{BASE}"]')[0].text_content().split())
+    assert f"{expected} %" in cell and "1/4 translated" in cell

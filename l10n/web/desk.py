@@ -4,9 +4,12 @@ renders these values, the tests can check them directly."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from ..catalog import POFile, active_entries, entry_key, read_catalog, template_source_language
+from ..checks import Counts as WordCounts
+from ..checks import format_percent, percent, reference_words, version_counts
 from ..config import Config
 from ..errors import L10nError
 from ..locale import display_name, is_rtl, normalize_locale
@@ -46,14 +49,23 @@ class Counts:
     drafts: int = 0
     untranslated: int = 0
     problems: int = 0  # entries whose text has placeholder problems
+    # Against the template, in source words: the figures of `l10n status` and the
+    # completeness gate of `l10n check`, so the desk never reads more complete.
+    words: WordCounts = field(default_factory=WordCounts)
+
+    @property
+    def complete(self) -> str:
+        """Percent of the source words translated, as `l10n status` shows it."""
+        return format_percent(self.words.complete_words)
 
     @property
     def percent_done(self) -> int:
-        return round(100 * self.translated / self.total) if self.total else 100
+        return math.floor(self.words.complete_words + 1e-9)
 
     @property
     def percent_drafted(self) -> int:
-        return round(100 * self.drafts / self.total) if self.total else 0
+        return math.floor(percent(self.words.drafts.words, self.words.source.words) + 1e-9
+                          ) if self.words.source.words else 0
 
 
 @dataclass
@@ -142,6 +154,7 @@ def status_of(template: POFile | None, po: POFile, entries: list[ReviewEntry], s
     """The overview status of one catalog."""
     approval = state_of(template, po, path)
     counts = count(entries)
+    counts.words = version_counts(reference_words(template), po)
     result = VersionStatus(slug, lang, path, "complete", counts, approval)
     outdated = template is not None and (
         [entry_key(t) for t in active_entries(template)] != [e.key for e in entries])
