@@ -605,8 +605,7 @@ def _read_key() -> str:
 
 def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequence[str] | None,
                         by: str, locked: Callable[[], Any]) -> None:
-    from .errors import ReviewError
-    from .review import approve, edit, reject, review_queue
+    from .review import review_queue
 
     items = review_queue(cfg, langs, articles)
     if not items:
@@ -614,47 +613,63 @@ def _interactive_review(cfg: Config, langs: Sequence[str] | None, articles: Sequ
         return
     done = {"approved": 0, "edited": 0, "rejected": 0, "skipped": 0}
     click.echo(f"{_entries(len(items))} to review, as {by}; every decision is saved at once")
-    quit_ = False
-    for number, item in enumerate(items, 1):
-        _show_item(item, number, len(items))
-        while True:
-            click.echo(_KEYS, nl=False)
-            key = _read_key()
-            click.echo(key if key.isprintable() else "")
-            if key in ("a", "r"):
-                decide, verb = (approve, "approved") if key == "a" else (reject, "rejected")
-                with locked():
-                    outcome = decide(cfg, [item], by)
-                if outcome.refused:
-                    click.echo(f"refused: {outcome.refused[0][1]}")
-                    continue
-                done[verb] += 1
-                click.echo(f"{verb}, saved to {item.path}")
-            elif key == "e":
-                text = _new_text(item)
-                if text is None:
-                    click.echo("no change; the draft stays as it is")
-                    continue
-                try:
-                    with locked():
-                        edit(cfg, item, text, by)
-                except ReviewError as exc:
-                    click.echo(f"refused: {exc.message}; the entry stays in the queue")
-                    continue
-                done["edited"] += 1
-                click.echo(f"saved and approved in {item.path}")
-            elif key == "s":
-                done["skipped"] += 1
-            elif key == "q":
-                quit_ = True
-            else:
+    try:
+        for number, item in enumerate(items, 1):
+            _show_item(item, number, len(items))
+            if not _review_one(cfg, item, by, locked, done):
+                break
+    except KeyboardInterrupt:
+        # Ctrl-C still exits 130, but the reviewer learns what was kept.
+        _review_summary(done, len(items), "\ninterrupted; ")
+        raise
+    _review_summary(done, len(items), "\n")
+
+
+def _review_one(cfg: Config, item: Any, by: str, locked: Callable[[], Any],
+                done: dict[str, int]) -> bool:
+    """Ask for one decision on an entry and save it; False when the reviewer quits."""
+    from .errors import ReviewError
+    from .review import approve, edit, reject
+
+    while True:
+        click.echo(_KEYS, nl=False)
+        key = _read_key()
+        click.echo(key if key.isprintable() else "")
+        if key in ("a", "r"):
+            decide, verb = (approve, "approved") if key == "a" else (reject, "rejected")
+            with locked():
+                outcome = decide(cfg, [item], by)
+            if outcome.refused:
+                click.echo(f"refused: {outcome.refused[0][1]}")
                 continue
-            break
-        if quit_:
-            break
+            done[verb] += 1
+            click.echo(f"{verb}, saved to {item.path}")
+        elif key == "e":
+            text = _new_text(item)
+            if text is None:
+                click.echo("no change; the draft stays as it is")
+                continue
+            try:
+                with locked():
+                    edit(cfg, item, text, by)
+            except ReviewError as exc:
+                click.echo(f"refused: {exc.message}; the entry stays in the queue")
+                continue
+            done["edited"] += 1
+            click.echo(f"saved and approved in {item.path}")
+        elif key == "s":
+            done["skipped"] += 1
+        elif key == "q":
+            return False
+        else:
+            continue
+        return True
+
+
+def _review_summary(done: dict[str, int], total: int, lead: str) -> None:
     decided = done["approved"] + done["edited"] + done["rejected"]
     summary = ", ".join(f"{k} {v}" for k, v in done.items())
-    click.echo(f"\n{summary}; {len(items) - decided} still in the review queue")
+    click.echo(f"{lead}{summary}; {total - decided} still in the review queue")
 
 
 # -------------------------------------------------------------------- approval

@@ -168,3 +168,23 @@ def test_keys_from_a_pipe_and_the_lock_only_while_deciding(ws):
     assert approved.returncode == 0, approved.stderr
     assert f"approved, saved to {po_path(ws).relative_to(ws).as_posix()}" in approved.stdout
     assert msgfmt_ok(po_path(ws))
+
+
+def test_ctrl_c_keeps_the_decisions_made_and_says_so(ws):
+    draft(ws, "de")
+    child = spawn(ws)
+    child.expect_exact("[1/4]")
+    child.expect_exact(PROMPT)
+    child.send("a")
+    child.expect_exact("approved, saved to")
+    child.expect_exact("[2/4]")
+    child.expect_exact(PROMPT)
+    child.sendintr()  # Ctrl-C at the prompt
+    child.expect_exact("interrupted; approved 1, edited 0, rejected 0, skipped 0;"
+                       " 3 still in the review queue")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in (child.before or "")
+    assert len(review_queue(load_config(ws))) == 3
+    assert msgfmt_ok(po_path(ws))
