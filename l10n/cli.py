@@ -146,6 +146,15 @@ def _report(results: Sequence[ArticleResult], verb: str, quiet: bool = False) ->
     return warnings
 
 
+def _warn_ignored(cfg: Config) -> None:
+    from .pipeline import ignored_sources
+
+    for name in ignored_sources(cfg):
+        stem = Path(name).stem
+        _err(f"warning: {name}: not read as an article (articles are *.html files);"
+             f" rename it to {stem}.html")
+
+
 def _summary(results: Sequence[ArticleResult], what: str) -> str:
     changed = sum(1 for r in results if r.changed and not r.skipped)
     skipped = sum(1 for r in results if r.skipped)
@@ -188,6 +197,7 @@ def extract(obj: Context, articles: tuple[str, ...], jobs: int | None) -> None:
 
     results = run(obj.config, articles or None, jobs=jobs)
     _report(results, "wrote")
+    _warn_ignored(obj.config)
     segs = sum(r.counts.get("segments", 0) for r in results)
     click.echo(f"{_summary(results, 'templates')}; {segs} segments in {len(results)} articles")
 
@@ -344,6 +354,7 @@ def sync(obj: Context, langs: tuple[str, ...], articles: tuple[str, ...], drafts
     cfg = obj.config
     results = run_extract(cfg, articles or None, jobs=jobs)
     _report(results, "wrote", quiet=True)
+    _warn_ignored(cfg)
     click.echo(_summary(results, "templates"))
     results = run_update(cfg, langs or None, articles or None, jobs=jobs)
     _report(results, "wrote", quiet=True)

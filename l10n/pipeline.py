@@ -45,6 +45,19 @@ def article_slugs(cfg: Config, slugs: Iterable[str] | None = None) -> list[str]:
     return wanted
 
 
+_HTML_LIKE = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+
+
+def ignored_sources(cfg: Config) -> list[str]:
+    """Files in the source folder that look like articles but are not read as ones
+    (only ``*.html`` files are): ``story.htm``, ``Story.HTML``. Workspace-relative."""
+    folder = cfg.source_path
+    if not folder.is_dir():
+        return []
+    return sorted(cfg.rel(p) for p in folder.iterdir()
+                  if p.suffix.lower() in _HTML_LIKE and p.suffix != ".html" and p.is_file())
+
+
 def article_language(cfg: Config, doc: HtmlDocument) -> str:
     """The article's own ``<html lang>``, or the configured source language."""
     if doc.declared_lang:

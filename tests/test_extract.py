@@ -76,6 +76,25 @@ def test_extract_writes_one_template_per_article(workspace: Path, cli) -> None:
         msgfmt_check(pot)
 
 
+def test_html_files_with_other_extensions_are_named_not_silently_skipped(workspace: Path,
+                                                                          cli) -> None:
+    src = workspace / "source"
+    (src / "brief.htm").write_text("<p>Kurze Meldung</p>", encoding="utf-8")
+    (src / "Bericht.HTML").write_text("<p>Ein Bericht</p>", encoding="utf-8")
+    (src / "notes.txt").write_text("not an article", encoding="utf-8")
+    result = cli(workspace, "extract")
+    assert result.exit_code == 0, result.output
+    assert ("warning: source/Bericht.HTML: not read as an article (articles are *.html"
+            " files); rename it to Bericht.html") in result.stderr
+    assert "warning: source/brief.htm: not read as an article" in result.stderr
+    assert "notes.txt" not in result.stderr
+    assert "templates: 3 written" in result.output
+    (src / "brief.htm").rename(src / "brief.html")
+    result = cli(workspace, "extract")
+    assert "brief" not in result.stderr
+    assert (workspace / "locales" / "templates" / "brief.pot").is_file()
+
+
 def test_template_entries_have_references_comments_and_headers(workspace: Path, cli) -> None:
     cli(workspace, "extract")
     pot = polib.pofile(str(workspace / "locales" / "templates" / "wahl-ergebnisse.pot"))
