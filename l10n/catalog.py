@@ -55,22 +55,28 @@ def build_template(segments: Iterable[Segment], source_ref: str, source_lang: st
         "X-Source-Language": source_lang,
         "X-Source-File": source_ref,
     }
-    by_key: dict[tuple[str | None, str], POEntry] = {}
+    # Gathered first, made into entries once: a long article repeats few texts, and
+    # rebuilding an entry's comment at every occurrence was a tenth of extraction.
+    refs: dict[tuple[str | None, str], list[tuple[str, str]]] = {}
+    kinds: dict[tuple[str | None, str], list[str]] = {}
+    notes: dict[tuple[str | None, str], list[str]] = {}
     for seg in segments:
-        entry = by_key.get(seg.key)
-        if entry is None:
-            entry = POEntry(msgid=seg.msgid, msgstr="", msgctxt=seg.context, occurrences=[],
-                            comment="")
-            by_key[seg.key] = entry
-            pot.append(entry)
-        entry.occurrences.append((source_ref, str(seg.line)))
-        lines = entry.comment.split("\n") if entry.comment else []
-        kinds = lines[0].split(", ") if lines else []
-        if seg.element not in kinds:
-            kinds.append(seg.element)
-        notes = [n for n in lines[1:] if n]
-        notes += [n for n in seg.notes if n not in notes]
-        entry.comment = "\n".join([", ".join(kinds), *notes])
+        key = seg.key
+        found = refs.get(key)
+        if found is None:
+            refs[key] = [(source_ref, str(seg.line))]
+            kinds[key] = [seg.element]
+            notes[key] = [n for n in seg.notes if n]
+            continue
+        found.append((source_ref, str(seg.line)))
+        if seg.element not in kinds[key]:
+            kinds[key].append(seg.element)
+        seen = notes[key]
+        seen += [n for n in seg.notes if n and n not in seen]
+    for key, occurrences in refs.items():
+        ctx, msgid = key
+        pot.append(POEntry(msgid=msgid, msgstr="", msgctxt=ctx, occurrences=occurrences,
+                           comment="\n".join([", ".join(kinds[key]), *notes[key]])))
     return pot
 
 
