@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import quote
 
 from .cache import Record, StepCache, hash_file, settings_of, sub_records
 from .catalog import POFile, parse_catalog, read_catalog, translations
@@ -119,10 +120,12 @@ def original_folder(cfg: Config, source_lang: str) -> str:
 
 def alternate_links(cfg: Config, slug: str, source_lang: str, versions: Iterable[str]
                     ) -> list[tuple[str, str]]:
-    """(hreflang, href) for the original and every localized version."""
+    """(hreflang, href) for the original and every localized version. The slug is
+    percent-encoded: a file named "my story.html" is linked as my%20story.html."""
     folder = original_folder(cfg, source_lang)
-    links = [(bcp47(source_lang), cfg.url_template.format(lang=folder, slug=slug))]
-    links += [(bcp47(v), cfg.url_template.format(lang=v, slug=slug)) for v in versions]
+    path = quote(slug)
+    links = [(bcp47(source_lang), cfg.url_template.format(lang=folder, slug=path))]
+    links += [(bcp47(v), cfg.url_template.format(lang=v, slug=path)) for v in versions]
     links.append(("x-default", links[0][1]))
     return links
 

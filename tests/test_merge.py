@@ -173,6 +173,22 @@ def test_dates_are_localized_and_hreflang_links_added(tmp_path: Path, cli) -> No
                      ("ja", "../ja/inline.html"), ("x-default", "../en/inline.html")}
 
 
+def test_hreflang_links_percent_encode_the_slug(tmp_path: Path, cli) -> None:
+    page = tmp_path / "Bürger Forum.html"
+    page.write_text('<html lang="de"><head><title>Forum</title></head>'
+                    "<body><p>Die Bürger reden mit.</p></body></html>", encoding="utf-8")
+    root = workspace_with(tmp_path, page, ["en"], cli, source_language="de")
+    result = cli(root, "merge", "--drafts")
+    assert result.exit_code == 0, result.output
+    for built in ("en/Bürger Forum.html", "de/Bürger Forum.html"):
+        doc = parse((root / "build" / built).read_bytes())
+        links = {(e.get("hreflang"), e.get("href"))
+                 for e in doc.xpath("//head/link[@rel='alternate']")}
+        assert links == {("de", "../de/B%C3%BCrger%20Forum.html"),
+                         ("en", "../en/B%C3%BCrger%20Forum.html"),
+                         ("x-default", "../de/B%C3%BCrger%20Forum.html")}
+
+
 def test_merge_cli_writes_pages_and_original(workspace: Path, cli) -> None:
     assert cli(workspace, "extract").exit_code == 0
     assert cli(workspace, "update").exit_code == 0
