@@ -26,17 +26,21 @@ def normalize_locale(code: str, where: str | Path | None = None) -> str:
     raw = code.strip()
     if not _CODE_RE.match(raw):
         raise LocaleError(f"unknown locale code {code!r}", where)
+    parts = raw.replace("-", "_").split("_")
+    # The code as written, in gettext's letter case: Babel's own form would add likely
+    # subtags (zh_TW -> zh_Hant_TW, iw -> he_IL) and rename the user's folders.
+    canonical = "_".join([parts[0].lower(), *(
+        p.title() if len(p) == 4 and p.isalpha() else p.upper() if len(p) in (2, 3) else p
+        for p in parts[1:])])
     try:
-        loc = Locale.parse(raw.replace("-", "_"))
+        Locale.parse(canonical)
     except (UnknownLocaleError, ValueError):
-        # Babel knows no "en_ZZ"; fall back to the language alone if it knows that.
+        # Babel knows no "en_ZZ"; accept it if Babel knows the language.
         try:
-            loc = Locale.parse(raw.replace("-", "_").split("_")[0])
+            Locale.parse(parts[0].lower())
         except (UnknownLocaleError, ValueError):
             raise LocaleError(f"unknown locale code {code!r}", where) from None
-        parts = raw.replace("-", "_").split("_")
-        return "_".join([parts[0].lower(), *parts[1:]])
-    return str(loc)
+    return canonical
 
 
 def bcp47(code: str) -> str:

@@ -59,6 +59,14 @@ def test_locale_codes_are_normalized_and_checked() -> None:
     assert normalize_locale("pt-BR") == "pt_BR"
     assert normalize_locale("en") == "en"
     assert bcp47("pt_BR") == "pt-BR"
+    # Letter case and separator only: no likely subtags added, no codes replaced, so
+    # the folders are the ones the user named.
+    assert normalize_locale("zh-tw") == "zh_TW"
+    assert normalize_locale("zh-hant") == "zh_Hant"
+    assert normalize_locale("ES-419") == "es_419"
+    assert normalize_locale("iw") == "iw"
+    assert normalize_locale("en-zz") == "en_ZZ"  # unknown region of a known language
+    assert is_rtl("iw") and is_rtl("he_IL")
     with pytest.raises(LocaleError):
         normalize_locale("xx")
     with pytest.raises(LocaleError):
