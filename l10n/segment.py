@@ -360,7 +360,9 @@ def _has_letters(text: str) -> bool:
 def _has_content(text: str | None) -> bool:
     # [^\W_] is exactly str.isalnum(), searched in C: a page's long script texts
     # made a per-character loop the hottest line of extraction.
-    return bool(text) and _ALNUM_RE.search(text) is not None  # type: ignore[arg-type]
+    # Most texts without one are whitespace between blocks, which isspace() tells fast.
+    return (bool(text) and not text.isspace()  # type: ignore[union-attr]
+            and _ALNUM_RE.search(text) is not None)  # type: ignore[arg-type]
 
 
 def _translatable(text: str) -> bool:
@@ -553,16 +555,18 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     if len(holders) > 1:
         holders = sorted(set(holders), key=order.__getitem__)
     # Found first, sorted by position last; the sort is stable, so things at the
-    # same position stay in the order they were found.
-    found: list[tuple[tuple[int, int], Segment, Slot]] = []
+    # same position stay in the order they were found. A position is
+    # 3 * (document position of an element) + 0 for its attributes, + 1 for a run
+    # that starts inside it, + 2 for a run that starts right after it ends.
+    found: list[tuple[int, Segment, Slot]] = []
     for el in holders:
         tag = _tag(el)
         if tag is not None:
-            at = (order[el], 0)
+            at = order[el] * 3
             for seg, slot in _attribute_segments(el, tag):
                 found.append((at, seg, slot))
     holder_set = set(holders)
-    kinds, inline, inline_memo = info.kinds, info.inline, info.inline_memo
+    kinds, inline = info.kinds, info.inline
     has_content = _ALNUM_RE.search
     skipped: list[etree._Element] = []
     # Blocks are never comments or skipped tags (those are inline): only the root
@@ -578,17 +582,23 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
             # Most containers are a paragraph, list item or cell with only text, or
             # an empty box. Whether one is translate="no" matters only if it holds
             # text, or attributes that it would hide.
-            if lead and has_content(lead):
+            if lead and not lead.isspace() and has_content(lead):
                 if _no_translate(el):
                     skipped.append(el)
                 elif _translatable(lead):
                     seg = Segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
                                   el.sourceline or 1)
-                    found.append(((order[el], 1), seg, _Run(el, [], 0, 0)))
+                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0)))
             elif el in holder_set and _no_translate(el):
                 skipped.append(el)
             continue
-        if _no_translate(el):
+        # _no_translate, inline: this runs for every container.
+        value = el.get("translate")
+        if value is not None and value.strip().lower() == "no":
+            skipped.append(el)
+            continue
+        value = el.get("class")
+        if value is not None and "notranslate" in value and "notranslate" in value.split():
             skipped.append(el)
             continue
         children = list(el)
@@ -603,22 +613,16 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 kind = kinds[tag] = _kind(tag)
             if kind < _OPEN:
                 continue
-            if kind == _OPEN:
-                known = inline_memo.get(child)
-                if known or (known is None and inline(child)):
-                    continue
+            if kind == _OPEN and (not len(child) or inline(child)):
+                continue
             # An empty gap between two blocks holds no segment unless its text does.
-            if i > start or (lead and has_content(lead)):
-                item = _segment_of(el, children, start, i, lead or "", info)
-                if item is not None:
-                    found.append((_position(item[1], order), *item))
+            if i > start or (lead and not lead.isspace() and has_content(lead)):
+                _add_run(found, el, children, start, i, lead or "", info, order)
             blocks.append(child)
             start = i + 1
             lead = child.tail
-        if len(children) > start or (lead and has_content(lead)):
-            item = _segment_of(el, children, start, len(children), lead or "", info)
-            if item is not None:
-                found.append((_position(item[1], order), *item))
+        if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
+            _add_run(found, el, children, start, len(children), lead or "", info, order)
         while blocks:
             push(blocks.pop())
     # Attributes inside skipped subtrees are not translated either.
@@ -637,27 +641,49 @@ _first = itemgetter(0)
 _TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
 
 
-def _position(run: _Run, order: dict[etree._Element, int]) -> tuple[int, int]:
+def _add_run(found: list[tuple[int, Segment, Slot]], parent: etree._Element,
+             kids: list[etree._Element], start: int, end: int, lead: str, info: _Analysis,
+             order: dict[etree._Element, int]) -> None:
+    """Add the segment of a run, if it has one, with its position."""
+    item = _segment_of(parent, kids, start, end, lead, info)
+    if item is None:
+        return
+    seg, run = item
     # A run starts right after its parent's start tag, or right after the block that
     # precedes it, that is after the block's last descendant.
     if run.start == 0:
-        return (order[run.parent], 1)
+        found.append((order[run.parent] * 3 + 1, seg, run))
+        return
     last = run.kids[run.start - 1]
     while len(last):
         last = last[-1]
-    return (order[last], 2)
+    found.append((order[last] * 3 + 2, seg, run))
 
 
 def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
                 lead: str, info: _Analysis) -> tuple[Segment, _Run] | None:
     """The segment of a run (kids[start:end] of parent, after the text ``lead``) and
     its slot, or None when it holds nothing to translate."""
+    search = _ALNUM_RE.search
+    if end - start == 1 and not lead.strip():
+        # The commonest run, a lone link or emphasis with only text in it
+        # (``<li><a>Text</a></li>``): what _narrow does, in short.
+        child = kids[start]
+        text = child.text
+        if (not len(child) and text and search(text) and not (child.tail or "").strip()
+                and info.kind(child) == _OPEN and child.tag != "time"
+                and not _no_translate(child)):
+            if not _translatable(text):
+                return None
+            return (Segment(_collapse(text).strip(" "), None, _tag(child) or "text",
+                            child.sourceline or 1), _Run(child, [], 0, 0))
     memo, opaque = info.opaque_memo, info.opaque
     # A cheap test first: most runs are whitespace, or things copied as they are,
     # between blocks. Without a letter or digit outside opaque elements, no segment.
-    if not _has_content(lead):
+    if not (lead and not lead.isspace() and search(lead)):
         for child in kids[start:end]:
-            if _has_content(child.tail):
+            tail = child.tail
+            if tail and not tail.isspace() and search(tail):
                 break
             known = memo.get(child)
             if known is None:
