@@ -410,7 +410,7 @@ class _Analysis:
         self.inline_memo: dict[etree._Element, bool] = {}
         self._content: dict[etree._Element, bool] = {}
         self.opaque_memo: dict[etree._Element, bool] = {}
-        self._bases: dict[object, str] = {}
+        self.bases: dict[object, str] = {}
 
     def kind(self, el: etree._Element) -> int:
         tag = el.tag
@@ -527,11 +527,11 @@ class _Analysis:
 
     def placeholder_base(self, el: etree._Element) -> str:
         tag = el.tag
-        base = self._bases.get(tag)
+        base = self.bases.get(tag)
         if base is None:
             low = _tag(el)
             base = "c" if low is None else (low if _NAME_RE.fullmatch(low) else "x")
-            self._bases[tag] = base
+            self.bases[tag] = base
         return base
 
 
@@ -704,7 +704,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
     notes: list[str] = []
     placeholders: dict[str, etree._Element] = {}
     counter = 0
-    base_of = info.placeholder_base
+    bases = info.bases
     # Depth-first over the run's inline content, without recursion. An element on the
     # stack is to be opened; a (closing tag, tail) pair to be closed.
     stack: list[Any] = kids[start:end]
@@ -717,7 +717,11 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             texts.append(el[1])
             continue
         counter += 1
-        name = f"{base_of(el)}{counter}"
+        tag = el.tag
+        base = bases.get(tag)
+        if base is None:
+            base = info.placeholder_base(el)
+        name = f"{base}{counter}"
         placeholders[name] = el
         tail = el.tail or ""
         known = memo.get(el)
@@ -727,9 +731,10 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             parts.append(f"<{name}/>")
             parts.append(tail)
             texts.append(tail)
-            note = _describe_opaque(el)
-            if note:
-                notes.append(f"{name}: {note}")
+            if tag not in _NOT_DESCRIBED:
+                note = _describe_opaque(el)
+                if note:
+                    notes.append(f"{name}: {note}")
             continue
         text = el.text or ""
         parts.append(f"<{name}>")
@@ -814,9 +819,14 @@ def _collapse_space(text: str) -> str:
     return text
 
 
+# Opaque elements whose text a note would not help with (or that have none).
+_NOT_DESCRIBED = frozenset({*VOID_TAGS, "script", "style", "svg", "math", "template",
+                            etree.Comment, etree.ProcessingInstruction, etree.Entity})
+
+
 def _describe_opaque(el: etree._Element) -> str | None:
     tag = _tag(el)
-    if tag is None or tag in VOID_TAGS or tag in ("script", "style", "svg", "math", "template"):
+    if tag is None or tag in _NOT_DESCRIBED:
         return None
     text = _WS_RE.sub(" ", "".join(el.itertext())).strip()
     if not text:
