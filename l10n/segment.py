@@ -518,10 +518,15 @@ class _Analysis:
             kind = self.kinds.get(tag)
             if kind is None:
                 kind = self.kinds[tag] = _kind(tag)
-            known = (kind <= _VOID or _no_translate(el)
-                     or (kind == _OPEN and tag == "time" and bool(el.get("datetime"))
-                         and len(el) == 0)
-                     or not self.content(el))
+            if kind <= _VOID or _no_translate(el):
+                known = True
+            elif kind == _OPEN and tag == "time":
+                known = (bool(el.get("datetime")) and len(el) == 0) or not self.content(el)
+            else:
+                # Most often the element's own text tells (as in content()).
+                text = el.text
+                known = not ((text and not text.isspace() and _ALNUM_RE.search(text))
+                             or self.content(el))
             memo[el] = known
         return known
 
@@ -544,7 +549,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     """Every segment of a document with the place it came from, in document order."""
     info = _Analysis()
     # Document positions order the segments. The elements that may carry a
-    # translatable attribute (see _attribute_segments) are picked from the same list:
+    # translatable attribute (see _add_attribute_segments) are picked from the same list:
     # this costs less than an XPath query.
     elements = list(root.iter())
     order = dict(zip(elements, count()))
@@ -562,9 +567,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     for el in holders:
         tag = _tag(el)
         if tag is not None:
-            at = order[el] * 3
-            for seg, slot in _attribute_segments(el, tag):
-                found.append((at, seg, slot))
+            _add_attribute_segments(found, el, tag, order[el] * 3)
     holder_set = set(holders)
     kinds, inline = info.kinds, info.inline
     has_content = _ALNUM_RE.search
@@ -574,7 +577,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     stack: list[etree._Element] = [] if info.kind(root) <= _SKIP else [root]
     if not stack:
         skipped.append(root)
-    pop, push = stack.pop, stack.append
+    pop = stack.pop
     while stack:
         el = pop()
         lead = el.text
@@ -617,14 +620,19 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 continue
             # An empty gap between two blocks holds no segment unless its text does.
             if i > start or (lead and not lead.isspace() and has_content(lead)):
-                _add_run(found, el, children, start, i, lead or "", info, order)
+                item = _segment_of(el, children, start, i, lead or "", info, order)
+                if item is not None:
+                    found.append(item)
             blocks.append(child)
             start = i + 1
             lead = child.tail
         if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
-            _add_run(found, el, children, start, len(children), lead or "", info, order)
-        while blocks:
-            push(blocks.pop())
+            item = _segment_of(el, children, start, len(children), lead or "", info, order)
+            if item is not None:
+                found.append(item)
+        if blocks:
+            blocks.reverse()
+            stack += blocks
     # Attributes inside skipped subtrees are not translated either.
     dead: set[etree._Element] = set()
     if holders:
@@ -641,29 +649,11 @@ _first = itemgetter(0)
 _TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
 
 
-def _add_run(found: list[tuple[int, Segment, Slot]], parent: etree._Element,
-             kids: list[etree._Element], start: int, end: int, lead: str, info: _Analysis,
-             order: dict[etree._Element, int]) -> None:
-    """Add the segment of a run, if it has one, with its position."""
-    item = _segment_of(parent, kids, start, end, lead, info)
-    if item is None:
-        return
-    seg, run = item
-    # A run starts right after its parent's start tag, or right after the block that
-    # precedes it, that is after the block's last descendant.
-    if run.start == 0:
-        found.append((order[run.parent] * 3 + 1, seg, run))
-        return
-    last = run.kids[run.start - 1]
-    while len(last):
-        last = last[-1]
-    found.append((order[last] * 3 + 2, seg, run))
-
-
 def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
-                lead: str, info: _Analysis) -> tuple[Segment, _Run] | None:
-    """The segment of a run (kids[start:end] of parent, after the text ``lead``) and
-    its slot, or None when it holds nothing to translate."""
+                lead: str, info: _Analysis, order: dict[etree._Element, int]
+                ) -> tuple[int, Segment, _Run] | None:
+    """The segment of a run (kids[start:end] of parent, after the text ``lead``) with
+    its position (see _walk) and slot, or None when it holds nothing to translate."""
     search = _ALNUM_RE.search
     if end - start == 1 and not lead.strip():
         # The commonest run, a lone link or emphasis with only text in it
@@ -675,7 +665,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
                 and not _no_translate(child)):
             if not _translatable(text):
                 return None
-            return (Segment(_collapse(text).strip(" "), None, _tag(child) or "text",
+            return (order[child] * 3 + 1,
+                    Segment(_collapse(text).strip(" "), None, _tag(child) or "text",
                             child.sourceline or 1), _Run(child, [], 0, 0))
     memo, opaque = info.opaque_memo, info.opaque
     # A cheap test first: most runs are whitespace, or things copied as they are,
@@ -697,7 +688,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         if not _translatable(lead):
             return None
         run = _Run(parent, kids, start, end)
-        return (Segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
+        return (_position(run, order),
+                Segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
                         _line_of(run)), run)
     parts: list[str] = [lead]
     texts = [lead]
@@ -756,7 +748,18 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
     msgid = _collapse_space("".join(parts)).strip(" ")
     run = _Run(parent, kids, start, end, placeholders)
     seg = Segment(msgid, None, _tag(parent) or "text", _line_of(run), tuple(notes))
-    return seg, run
+    return _position(run, order), seg, run
+
+
+def _position(run: _Run, order: dict[etree._Element, int]) -> int:
+    # A run starts right after its parent's start tag, or right after the block (or
+    # trimmed placeholder) that precedes it, that is after its last descendant.
+    if run.start == 0:
+        return order[run.parent] * 3 + 1
+    last = run.kids[run.start - 1]
+    while len(last):
+        last = last[-1]
+    return order[last] * 3 + 2
 
 
 def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
@@ -844,24 +847,27 @@ def _line_of(run: _Run) -> int:
     return ref.sourceline or run.parent.sourceline or 1
 
 
-def _attribute_segments(el: etree._Element, tag: str) -> Iterator[tuple[Segment, _Attr]]:
-    line = el.sourceline or 1
+def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._Element,
+                            tag: str, at: int) -> None:
+    """Add the segments of an element's translatable attributes, at position ``at``."""
+    get = el.get
     if tag == "meta":
-        key = (el.get("name") or el.get("property") or "").strip().lower()
-        content = el.get("content")
+        key = (get("name") or get("property") or "").strip().lower()
+        content = get("content")
         if key in META_NAMES and content and _translatable(content):
-            yield (Segment(_collapse(content).strip(" "), key, f"meta[{key}]", line),
-                   _Attr(el, "content"))
+            found.append((at, Segment(_collapse(content).strip(" "), key, f"meta[{key}]",
+                                      el.sourceline or 1), _Attr(el, "content")))
         return
     for name in TEXT_ATTRIBUTES:
-        value = el.get(name)
+        value = get(name)
         if value and _translatable(value):
-            yield Segment(_collapse(value).strip(" "), name, f"{tag}@{name}", line), _Attr(el, name)
-    if tag == "input" and (el.get("type") or "").lower() in ("button", "submit", "reset"):
-        value = el.get("value")
+            found.append((at, Segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
+                                      el.sourceline or 1), _Attr(el, name)))
+    if tag == "input" and (get("type") or "").lower() in ("button", "submit", "reset"):
+        value = get("value")
         if value and _translatable(value):
-            yield Segment(_collapse(value).strip(" "), "value", "input@value", line), _Attr(
-                el, "value")
+            found.append((at, Segment(_collapse(value).strip(" "), "value", "input@value",
+                                      el.sourceline or 1), _Attr(el, "value")))
 
 
 def extract_segments(doc: HtmlDocument) -> list[Segment]:
