@@ -659,15 +659,16 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         # The commonest run, a lone link or emphasis with only text in it
         # (``<li><a>Text</a></li>``): what _narrow does, in short.
         child = kids[start]
-        text = child.text
-        if (not len(child) and text and search(text) and not (child.tail or "").strip()
-                and info.kind(child) == _OPEN and child.tag != "time"
-                and not _no_translate(child)):
-            if not _translatable(text):
-                return None
-            return (order[child] * 3 + 1,
-                    Segment(_collapse(text).strip(" "), None, _tag(child) or "text",
-                            child.sourceline or 1), _Run(child, [], 0, 0))
+        tag = child.tag
+        if not len(child) and info.kinds.get(tag) == _OPEN and tag != "time":
+            text = child.text
+            if (text and not text.isspace() and search(text)
+                    and not (child.tail or "").strip() and not _no_translate(child)):
+                if not _translatable(text):
+                    return None
+                return (order[child] * 3 + 1,
+                        Segment(_collapse(text).strip(" "), None, tag.lower(),
+                                child.sourceline or 1), _Run(child, [], 0, 0))
     memo, opaque = info.opaque_memo, info.opaque
     # A cheap test first: most runs are whitespace, or things copied as they are,
     # between blocks. Without a letter or digit outside opaque elements, no segment.
