@@ -692,8 +692,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         return (_position(run, order),
                 Segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
                         _line_of(run)), run)
+    # Text and placeholder tags alternate: parts[0::2] is the text, parts[1::2] tags.
     parts: list[str] = [lead]
-    texts = [lead]
     notes: list[str] = []
     placeholders: dict[str, etree._Element] = {}
     counter = 0
@@ -707,7 +707,6 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         el = pop()
         if type(el) is tuple:
             parts += el
-            texts.append(el[1])
             continue
         counter += 1
         tag = el.tag
@@ -723,7 +722,6 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         if known:
             parts.append(f"<{name}/>")
             parts.append(tail)
-            texts.append(tail)
             if tag not in _NOT_DESCRIBED:
                 note = _describe_opaque(el)
                 if note:
@@ -732,13 +730,12 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         text = el.text or ""
         parts.append(f"<{name}>")
         parts.append(text)
-        texts.append(text)
         push((f"</{name}>", tail))
         if len(el):
             inner = list(el)
             inner.reverse()
             stack += inner
-    if not _translatable("".join(texts)):
+    if not _translatable("".join(parts[0::2])):
         return None
     # Only text that looks like markup needs escaping, and escaping leaves
     # whitespace alone: the rest is collapsed in one go.
