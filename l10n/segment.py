@@ -413,6 +413,7 @@ class _Analysis:
         self.bases: dict[object, str] = {}
 
     def kind(self, el: etree._Element) -> int:
+        """The kind of an element's tag (_COMMENT ... _BLOCK)."""
         tag = el.tag
         kind = self.kinds.get(tag)
         if kind is None:
@@ -531,6 +532,7 @@ class _Analysis:
         return known
 
     def placeholder_base(self, el: etree._Element) -> str:
+        """The name of an element's placeholders without their number: "a", "img"."""
         tag = el.tag
         base = self.bases.get(tag)
         if base is None:
