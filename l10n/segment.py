@@ -662,7 +662,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         # (``<li><a>Text</a></li>``): what _narrow does, in short.
         child = kids[start]
         tag = child.tag
-        if not len(child) and info.kinds.get(tag) == _OPEN and tag != "time":
+        kind = info.kinds.get(tag)
+        if kind == _OPEN and tag != "time" and not len(child):
             text = child.text
             if (text and not text.isspace() and search(text)
                     and not (child.tail or "").strip() and not _no_translate(child)):
@@ -671,6 +672,12 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
                 return (order[child] * 3 + 1,
                         Segment(_collapse(text).strip(" "), None, tag.lower(),
                                 child.sourceline or 1), _Run(child, [], 0, 0))
+        elif kind is not None and kind < _OPEN:
+            # A lone script, comment or image between blocks, with no text around it
+            # (as the test below finds).
+            tail = child.tail
+            if not (tail and not tail.isspace() and search(tail)):
+                return None
     memo, opaque = info.opaque_memo, info.opaque
     # A cheap test first: most runs are whitespace, or things copied as they are,
     # between blocks. Without a letter or digit outside opaque elements, no segment.
