@@ -18,6 +18,8 @@ import copy
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import count
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -304,7 +306,6 @@ class _Run:
     start: int
     end: int
     placeholders: dict[str, etree._Element] = field(default_factory=dict)
-    names: dict[etree._Element, str] = field(default_factory=dict)
 
     def lead(self) -> str:
         if self.start == 0:
@@ -337,22 +338,31 @@ def _tag(el: etree._Element) -> str | None:
 
 
 def _no_translate(el: etree._Element) -> bool:
-    if (el.get("translate") or "").strip().lower() == "no":
+    value = el.get("translate")
+    if value is not None and value.strip().lower() == "no":
         return True
     cls = el.get("class")
-    return bool(cls) and "notranslate" in cls.split()
+    # The substring test is cheap, and false for nearly every class attribute.
+    return cls is not None and "notranslate" in cls and "notranslate" in cls.split()
 
 
 def _has_letters(text: str) -> bool:
     # The regex finds letters and the few digit-like characters (², ½) that \w also
-    # takes; only those candidates are checked one by one.
-    return any(m.group().isalpha() for m in _LETTER_CANDIDATE_RE.finditer(text))
+    # takes; only those candidates are checked one by one. Nearly always the first
+    # candidate is a letter.
+    first = _LETTER_CANDIDATE_RE.search(text)
+    if first is None:
+        return False
+    return first.group().isalpha() or any(
+        m.group().isalpha() for m in _LETTER_CANDIDATE_RE.finditer(text, first.end()))
 
 
 def _has_content(text: str | None) -> bool:
     # [^\W_] is exactly str.isalnum(), searched in C: a page's long script texts
     # made a per-character loop the hottest line of extraction.
-    return bool(text) and _ALNUM_RE.search(text) is not None  # type: ignore[arg-type]
+    # Most texts without one are whitespace between blocks, which isspace() tells fast.
+    return (bool(text) and not text.isspace()  # type: ignore[union-attr]
+            and _ALNUM_RE.search(text) is not None)  # type: ignore[arg-type]
 
 
 def _translatable(text: str) -> bool:
@@ -360,234 +370,476 @@ def _translatable(text: str) -> bool:
     return _has_letters(text) and not _URL_RE.match(text)
 
 
+# What the walk needs to know of an element's tag, as one of five kinds (ordered:
+# tests like ``kind <= _SKIP`` pick the first ones).
+_COMMENT = 0  # comments, processing instructions: inline, skipped, opaque in a run
+_SKIP = 1  # SKIP_TAGS: inline, content never translated, opaque in a run
+_VOID = 2  # VOID_TAGS: inline, opaque in a run
+_OPEN = 3  # the other INLINE_TAGS: inline unless a block is inside; opened up in a run
+_BLOCK = 4  # everything else
+
+
+def _kind(tag: object) -> int:
+    if not isinstance(tag, str):
+        return _COMMENT
+    tag = tag.lower()
+    if tag in SKIP_TAGS:
+        return _SKIP
+    if tag in VOID_TAGS:
+        return _VOID
+    return _OPEN if tag in INLINE_TAGS else _BLOCK
+
+
+_KNOWN_KINDS: dict[object, int] = {
+    tag: _kind(tag) for tag in (*INLINE_TAGS, *OPAQUE_IN_RUN, etree.Comment,
+                                etree.ProcessingInstruction, etree.Entity)}
+
+
 class _Analysis:
-    """Facts about each element, computed once per document, bottom-up, without recursion."""
+    """Facts about the elements of a document, each computed when first needed.
 
-    def __init__(self, root: etree._Element):
-        elements = list(root.iter())  # keeps lxml proxies alive, so they are stable keys
-        self.elements = elements
-        self.order = {el: i for i, el in enumerate(elements)}
-        self.tag: dict[etree._Element, str | None] = {el: _tag(el) for el in elements}
-        # translate="no" and class="notranslate" are rare: XPath finds the candidates in
-        # C, instead of two attribute lookups per element in Python.
-        self.notrans: set[etree._Element] = {
-            el for el in _NO_TRANSLATE_CANDIDATES(root) if _no_translate(el)}
-        self.inline: dict[etree._Element, bool] = {}
-        self.content: dict[etree._Element, bool] = {}
-        # Document position of each element's last descendant (itself when it has none).
-        self.subtree_end: dict[etree._Element, int] = {}
-        tags, notrans, inline, content = self.tag, self.notrans, self.inline, self.content
-        for el in reversed(elements):
-            self.subtree_end[el] = self.subtree_end[el[-1]] if len(el) else self.order[el]
-            tag = tags[el]
-            if tag is None:
-                inline[el] = True
-                content[el] = False
-                continue
-            own_text = _has_content(el.text)
-            child_letters = False
-            block_inside = False
-            for child in el:
-                if not own_text and _has_content(child.tail):
-                    own_text = True
-                ctag = tags[child]
-                if ctag is None or ctag in SKIP_TAGS or child in notrans:
+    Most elements of a page are never asked about: what is inside scripts, SVG and
+    other skipped elements, and blocks, whose tag says all. Facts about an inline
+    element depend on its descendants; they are found without recursion (inline
+    elements may nest as deep as the parser's 2048 levels) and kept.
+    """
+
+    def __init__(self) -> None:
+        # Keyed by el.tag, which is a function for comments and processing instructions.
+        self.kinds: dict[object, int] = dict(_KNOWN_KINDS)
+        self.inline_memo: dict[etree._Element, bool] = {}
+        self._content: dict[etree._Element, bool] = {}
+        self.opaque_memo: dict[etree._Element, bool] = {}
+        self.bases: dict[object, str] = {}
+
+    def kind(self, el: etree._Element) -> int:
+        """The kind of an element's tag (_COMMENT ... _BLOCK)."""
+        tag = el.tag
+        kind = self.kinds.get(tag)
+        if kind is None:
+            kind = self.kinds[tag] = _kind(tag)
+        return kind
+
+    def inline(self, el: etree._Element) -> bool:
+        """Whether an inline-tag element (kind _OPEN) flows inside a line of text: it
+        has no block among its descendants (skipped elements do not count)."""
+        memo = self.inline_memo
+        known = memo.get(el)
+        if known is not None:
+            return known
+        kinds = self.kinds
+        # Depth first over inline descendants; a block found anywhere makes every
+        # element on the path to it a block.
+        path = [el]
+        todo = [iter(el)]
+        while path:
+            deeper = False
+            for child in todo[-1]:
+                tag = child.tag
+                kind = kinds.get(tag)
+                if kind is None:
+                    kind = kinds[tag] = _kind(tag)
+                if kind <= _VOID or _no_translate(child):
                     continue
-                if not inline[child]:
-                    block_inside = True
-                child_letters = child_letters or content[child]
-            content[el] = own_text or child_letters
-            inline[el] = (tag in INLINE_TAGS or tag in OPAQUE_IN_RUN) and not (
-                block_inside and tag not in OPAQUE_IN_RUN
-            )
+                if kind == _OPEN:
+                    known = memo.get(child)
+                    if known is None:
+                        if len(child):
+                            path.append(child)
+                            todo.append(iter(child))
+                            deeper = True
+                            break
+                        memo[child] = True
+                        continue
+                    if known:
+                        continue
+                for node in path:
+                    memo[node] = False
+                return False
+            if not deeper:
+                memo[path.pop()] = True
+                todo.pop()
+        return memo[el]
 
-    def skipped(self, el: etree._Element) -> bool:
-        """Whether an element's content is never translated."""
-        tag = self.tag[el]
-        return tag is None or tag in SKIP_TAGS or el in self.notrans
+    def content(self, el: etree._Element) -> bool:
+        """Whether an element holds a letter or digit outside skipped elements."""
+        memo = self._content
+        known = memo.get(el)
+        if known is not None:
+            return known
+        if _has_content(el.text):
+            memo[el] = True
+            return True
+        kinds = self.kinds
+        path = [el]
+        todo = [iter(el)]
+        while path:
+            deeper = False
+            found = False
+            for child in todo[-1]:
+                if _has_content(child.tail):
+                    found = True
+                    break
+                tag = child.tag
+                kind = kinds.get(tag)
+                if kind is None:
+                    kind = kinds[tag] = _kind(tag)
+                if kind <= _SKIP or _no_translate(child):
+                    continue
+                known = memo.get(child)
+                if known is None:
+                    if _has_content(child.text):
+                        memo[child] = True
+                        found = True
+                        break
+                    if len(child):
+                        path.append(child)
+                        todo.append(iter(child))
+                        deeper = True
+                        break
+                    memo[child] = False
+                elif known:
+                    found = True
+                    break
+            if found:
+                for node in path:
+                    memo[node] = True
+                return True
+            if not deeper:
+                memo[path.pop()] = False
+                todo.pop()
+        return memo[el]
 
     def opaque(self, el: etree._Element) -> bool:
         """Whether an inline element is copied as it is rather than opened up."""
-        tag = self.tag[el]
-        if tag is None or tag in OPAQUE_IN_RUN or el in self.notrans:
-            return True
-        if tag == "time" and el.get("datetime") and len(el) == 0:
-            return True
-        return not self.content[el]
+        memo = self.opaque_memo
+        known = memo.get(el)
+        if known is None:
+            tag = el.tag
+            kind = self.kinds.get(tag)
+            if kind is None:
+                kind = self.kinds[tag] = _kind(tag)
+            if kind <= _VOID or _no_translate(el):
+                known = True
+            elif kind == _OPEN and tag == "time":
+                known = (bool(el.get("datetime")) and len(el) == 0) or not self.content(el)
+            else:
+                # Most often the element's own text tells (as in content()).
+                text = el.text
+                known = not ((text and not text.isspace() and _ALNUM_RE.search(text))
+                             or self.content(el))
+            memo[el] = known
+        return known
 
-    def may_hold_text(self, run: _Run) -> bool:
-        """A cheap test: False only when a run has no letter or digit outside opaque
-        elements, so it cannot be a segment (most runs are whitespace between blocks)."""
-        if _has_content(run.lead()):
-            return True
-        content = self.content
-        for child in run.kids[run.start:run.end]:
-            if content[child] or _has_content(child.tail):
-                return True
-        return False
+    def placeholder_base(self, el: etree._Element) -> str:
+        """The name of an element's placeholders without their number: "a", "img"."""
+        tag = el.tag
+        base = self.bases.get(tag)
+        if base is None:
+            low = _tag(el)
+            base = "c" if low is None else (low if _NAME_RE.fullmatch(low) else "x")
+            self.bases[tag] = base
+        return base
 
 
 # Elements that may be marked translate="no" or class="notranslate" (_no_translate).
 _NO_TRANSLATE_CANDIDATES = etree.XPath(
     "descendant-or-self::*[@translate or contains(@class, 'notranslate')]")
-# Elements that may carry a translatable attribute (see _attribute_segments).
-_ATTRIBUTE_CANDIDATES = etree.XPath(
-    "descendant-or-self::*[@alt or @title or @placeholder or @aria-label"
-    " or self::meta or self::input]")
 
 
 def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     """Every segment of a document with the place it came from, in document order."""
-    info = _Analysis(root)
-    found: list[tuple[tuple[int, int], int, Segment, Slot]] = []
-    seq = 0
-    for el in _ATTRIBUTE_CANDIDATES(root):
-        tag = info.tag[el]
-        if tag is None:
-            continue
-        for seg, slot in _attribute_segments(el, tag):
-            found.append(((info.order[el], 0), seq, seg, slot))
-            seq += 1
-    skipped: set[etree._Element] = set()
-    stack: list[etree._Element] = [root]
+    info = _Analysis()
+    # Document positions order the segments. The elements that may carry a
+    # translatable attribute (see _add_attribute_segments) are picked from the same list:
+    # this costs less than an XPath query.
+    elements = list(root.iter())
+    order = dict(zip(elements, count()))
+    isdisjoint = _TEXT_ATTRIBUTE_SET.isdisjoint
+    holders = [el for el in elements if not isdisjoint(el.keys())]
+    holders += root.iter("meta", "input")
+    del elements
+    if len(holders) > 1:
+        holders = sorted(set(holders), key=order.__getitem__)
+    # Found first, sorted by position last; the sort is stable, so things at the
+    # same position stay in the order they were found. A position is
+    # 3 * (document position of an element) + 0 for its attributes, + 1 for a run
+    # that starts inside it, + 2 for a run that starts right after it ends.
+    found: list[tuple[int, Segment, Slot]] = []
+    for el in holders:
+        tag = _tag(el)
+        if tag is not None:
+            _add_attribute_segments(found, el, tag, order[el] * 3)
+    holder_set = set(holders)
+    kinds, inline = info.kinds, info.inline
+    has_content = _ALNUM_RE.search
+    skipped: list[etree._Element] = []
+    # Blocks are never comments or skipped tags (those are inline): only the root
+    # needs that test.
+    stack: list[etree._Element] = [] if info.kind(root) <= _SKIP else [root]
+    if not stack:
+        skipped.append(root)
+    pop = stack.pop
     while stack:
-        el = stack.pop()
-        if info.skipped(el):
-            skipped.add(el)
+        el = pop()
+        lead = el.text
+        if not len(el):
+            # Most containers are a paragraph, list item or cell with only text, or
+            # an empty box. Whether one is translate="no" matters only if it holds
+            # text, or attributes that it would hide.
+            if lead and not lead.isspace() and has_content(lead):
+                if _no_translate(el):
+                    skipped.append(el)
+                elif _translatable(lead):
+                    seg = Segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
+                                  el.sourceline or 1)
+                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0)))
+            elif el in holder_set and _no_translate(el):
+                skipped.append(el)
             continue
-        runs, blocks = _split(el, info)
-        for run in runs:
-            if not info.may_hold_text(run):
+        # _no_translate, inline: this runs for every container.
+        value = el.get("translate")
+        if value is not None and value.strip().lower() == "no":
+            skipped.append(el)
+            continue
+        value = el.get("class")
+        if value is not None and "notranslate" in value and "notranslate" in value.split():
+            skipped.append(el)
+            continue
+        children = list(el)
+        # Cut the content into runs at the block children; blocks are walked later,
+        # in document order.
+        blocks: list[etree._Element] = []
+        start = 0
+        for i, child in enumerate(children):
+            tag = child.tag
+            kind = kinds.get(tag)
+            if kind is None:
+                kind = kinds[tag] = _kind(tag)
+            if kind < _OPEN:
                 continue
-            seg = _segment_of(run, info)
-            if seg is not None:
-                # A run starts right after its parent's start tag, or right after the
-                # block that precedes it.
-                if run.start == 0:
-                    at = (info.order[run.parent], 1)
-                else:
-                    at = (info.subtree_end[run.kids[run.start - 1]], 2)
-                found.append((at, seq, seg, run))
-                seq += 1
-        stack.extend(reversed(blocks))
+            if kind == _OPEN and (not len(child) or inline(child)):
+                continue
+            # An empty gap between two blocks holds no segment unless its text does.
+            if i > start or (lead and not lead.isspace() and has_content(lead)):
+                item = _segment_of(el, children, start, i, lead or "", info, order)
+                if item is not None:
+                    found.append(item)
+            blocks.append(child)
+            start = i + 1
+            lead = child.tail
+        if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
+            item = _segment_of(el, children, start, len(children), lead or "", info, order)
+            if item is not None:
+                found.append(item)
+        if blocks:
+            blocks.reverse()
+            stack += blocks
     # Attributes inside skipped subtrees are not translated either.
     dead: set[etree._Element] = set()
-    for el in skipped:
-        dead.update(el.iter())
-    found.sort(key=lambda item: (item[0], item[1]))
-    for _, _, seg, slot in found:
-        if isinstance(slot, _Attr) and slot.element in dead:
+    if holders:
+        for el in skipped:
+            dead.update(el.iter())
+    found.sort(key=_first)
+    for _, seg, slot in found:
+        if dead and isinstance(slot, _Attr) and slot.element in dead:
             continue
         yield seg, slot
 
 
-def _split(el: etree._Element, info: _Analysis) -> tuple[list[_Run], list[etree._Element]]:
-    """Cut a container's content into runs of inline content, and its block children."""
-    runs: list[_Run] = []
-    blocks: list[etree._Element] = []
-    start = 0
-    children = list(el)
-    lead = el.text
-    inline = info.inline
-    for i, child in enumerate(children):
-        if inline[child]:
-            continue
-        # An empty gap between two blocks holds no segment unless its text does.
-        if i > start or _has_content(lead):
-            runs.append(_Run(el, children, start, i))
-        blocks.append(child)
-        start = i + 1
-        lead = child.tail
-    if len(children) > start or _has_content(lead):
-        runs.append(_Run(el, children, start, len(children)))
-    return [_narrow(run, info) for run in runs], blocks
+_first = itemgetter(0)
+_TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
 
 
-def _edge_droppable(el: etree._Element, info: _Analysis) -> bool:
-    # Images, line breaks, comments and other text-less inline things at either end
-    # of a run stay where they are, outside the segment.
-    return info.opaque(el) and not (info.tag[el] == "time" and info.content[el])
-
-
-def _narrow(run: _Run, info: _Analysis) -> _Run:
-    """Trim text-less placeholders off the ends of a run, and step into an inline
-    element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
-    while True:
-        p = run.kids
-        while (run.start < run.end and not run.lead().strip()
-               and _edge_droppable(p[run.start], info)):
-            run.start += 1
-        while (run.end > run.start and not (p[run.end - 1].tail or "").strip()
-               and _edge_droppable(p[run.end - 1], info)):
-            run.end -= 1
-        if (run.end - run.start == 1 and not run.lead().strip()
-                and not (p[run.start].tail or "").strip()
-                and not info.opaque(p[run.start])):
-            inner = p[run.start]
-            kids = list(inner)
-            run = _Run(inner, kids, 0, len(kids))
-            continue
-        return run
-
-
-def _placeholder_name(el: etree._Element, number: int) -> str:
-    tag = _tag(el)
-    base = "c" if tag is None else (tag if _NAME_RE.fullmatch(tag) else "x")
-    return f"{base}{number}"
-
-
-def _segment_of(run: _Run, info: _Analysis) -> Segment | None:
-    parts: list[str] = [_collapse(run.lead())]
+def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
+                lead: str, info: _Analysis, order: dict[etree._Element, int]
+                ) -> tuple[int, Segment, _Run] | None:
+    """The segment of a run (kids[start:end] of parent, after the text ``lead``) with
+    its position (see _walk) and slot, or None when it holds nothing to translate."""
+    search = _ALNUM_RE.search
+    if end - start == 1 and not lead.strip():
+        # The commonest run, a lone link or emphasis with only text in it
+        # (``<li><a>Text</a></li>``): what _narrow does, in short.
+        child = kids[start]
+        tag = child.tag
+        kind = info.kinds.get(tag)
+        if kind == _OPEN and tag != "time" and not len(child):
+            text = child.text
+            if (text and not text.isspace() and search(text)
+                    and not (child.tail or "").strip() and not _no_translate(child)):
+                if not _translatable(text):
+                    return None
+                return (order[child] * 3 + 1,
+                        Segment(_collapse(text).strip(" "), None, tag.lower(),
+                                child.sourceline or 1), _Run(child, [], 0, 0))
+        elif kind is not None and kind < _OPEN:
+            # A lone script, comment or image between blocks, with no text around it
+            # (as the test below finds).
+            tail = child.tail
+            if not (tail and not tail.isspace() and search(tail)):
+                return None
+    memo, opaque = info.opaque_memo, info.opaque
+    # A cheap test first: most runs are whitespace, or things copied as they are,
+    # between blocks. Without a letter or digit outside opaque elements, no segment.
+    if not (lead and not lead.isspace() and search(lead)):
+        for child in kids[start:end]:
+            tail = child.tail
+            if tail and not tail.isspace() and search(tail):
+                break
+            known = memo.get(child)
+            if known is None:
+                known = opaque(child)
+            if not known:
+                break
+        else:
+            return None
+    parent, kids, start, end, lead = _narrow(parent, kids, start, end, lead, info)
+    if start == end:
+        if not _translatable(lead):
+            return None
+        run = _Run(parent, kids, start, end)
+        return (_position(run, order),
+                Segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
+                        _line_of(run)), run)
+    # Text and placeholder tags alternate: parts[0::2] is the text, parts[1::2] tags.
+    parts: list[str] = [lead]
     notes: list[str] = []
-    text_pieces = [run.lead()]
+    placeholders: dict[str, etree._Element] = {}
     counter = 0
-    # Depth-first over the run's inline content, without recursion.
-    stack: list[tuple[etree._Element, bool]] = [
-        (child, False) for child in reversed(run.kids[run.start:run.end])
-    ]
+    bases = info.bases
+    # Depth-first over the run's inline content, without recursion. An element on the
+    # stack is to be opened; a (closing tag, tail) pair to be closed.
+    stack: list[Any] = kids[start:end]
+    stack.reverse()
+    pop, push = stack.pop, stack.append
     while stack:
-        el, closing = stack.pop()
-        if closing:
-            name = run.names[el]
-            parts.append(f"</{name}>")
-            parts.append(_collapse(el.tail or ""))
-            text_pieces.append(el.tail or "")
+        el = pop()
+        if type(el) is tuple:
+            parts += el
             continue
         counter += 1
-        name = _placeholder_name(el, counter)
-        run.placeholders[name] = el
-        if info.opaque(el):
+        tag = el.tag
+        base = bases.get(tag)
+        if base is None:
+            base = info.placeholder_base(el)
+        name = f"{base}{counter}"
+        placeholders[name] = el
+        tail = el.tail or ""
+        known = memo.get(el)
+        if known is None:
+            known = opaque(el)
+        if known:
             parts.append(f"<{name}/>")
-            note = _describe_opaque(el)
-            if note:
-                notes.append(f"{name}: {note}")
-            parts.append(_collapse(el.tail or ""))
-            text_pieces.append(el.tail or "")
+            parts.append(tail)
+            if tag not in _NOT_DESCRIBED:
+                note = _describe_opaque(el)
+                if note:
+                    notes.append(f"{name}: {note}")
             continue
-        run.names[el] = name
+        text = el.text or ""
         parts.append(f"<{name}>")
-        parts.append(_collapse(el.text or ""))
-        text_pieces.append(el.text or "")
-        stack.append((el, True))
-        stack.extend((child, False) for child in reversed(el))
-    if not _translatable("".join(text_pieces)):
+        parts.append(text)
+        push((f"</{name}>", tail))
+        if len(el):
+            inner = list(el)
+            inner.reverse()
+            stack += inner
+    if not _translatable("".join(parts[0::2])):
         return None
-    msgid = "".join(parts).strip(" ")
-    tag = _tag(run.parent) or "text"
-    line = _line_of(run)
-    return Segment(msgid=msgid, context=None, element=tag, line=line, notes=tuple(notes))
+    # Only text that looks like markup needs escaping, and escaping leaves
+    # whitespace alone: the rest is collapsed in one go.
+    for i in range(0, len(parts), 2):
+        part = parts[i]
+        if "&" in part or "<" in part:
+            parts[i] = escape_text(_collapse_space(part))
+    msgid = _collapse_space("".join(parts)).strip(" ")
+    run = _Run(parent, kids, start, end, placeholders)
+    seg = Segment(msgid, None, _tag(parent) or "text", _line_of(run), tuple(notes))
+    return _position(run, order), seg, run
+
+
+def _position(run: _Run, order: dict[etree._Element, int]) -> int:
+    # A run starts right after its parent's start tag, or right after the block (or
+    # trimmed placeholder) that precedes it, that is after its last descendant.
+    if run.start == 0:
+        return order[run.parent] * 3 + 1
+    last = run.kids[run.start - 1]
+    while len(last):
+        last = last[-1]
+    return order[last] * 3 + 2
+
+
+def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
+            lead: str, info: _Analysis
+            ) -> tuple[etree._Element, list[etree._Element], int, int, str]:
+    """Trim text-less placeholders off the ends of a run, and step into an inline
+    element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
+    memo, opaque, content = info.opaque_memo, info.opaque, info.content
+    while True:
+        # Images, line breaks, comments and other text-less inline things at either
+        # end of a run stay where they are, outside the segment.
+        while start < end and not lead.strip():
+            el = kids[start]
+            known = memo.get(el)
+            if known is None:
+                known = opaque(el)
+            if not known or (el.tag == "time" and content(el)):
+                break
+            lead = el.tail or ""
+            start += 1
+        while end > start:
+            el = kids[end - 1]
+            if (el.tail or "").strip():
+                break
+            known = memo.get(el)
+            if known is None:
+                known = opaque(el)
+            if not known or (el.tag == "time" and content(el)):
+                break
+            end -= 1
+        if end - start != 1 or lead.strip():
+            return parent, kids, start, end, lead
+        el = kids[start]
+        if (el.tail or "").strip():
+            return parent, kids, start, end, lead
+        known = memo.get(el)
+        if known is None:
+            known = opaque(el)
+        if known:
+            return parent, kids, start, end, lead
+        parent = el
+        kids = list(el)
+        start, end, lead = 0, len(kids), el.text or ""
 
 
 def _collapse(text: str) -> str:
-    return escape_text(_WS_RE.sub(" ", text))
+    text = _collapse_space(text)
+    # escape_text changes only text with "&" or "<" in it.
+    return escape_text(text) if "&" in text or "<" in text else text
+
+
+# Matches only whitespace that collapsing changes: most single spaces stay as they are.
+_SPACE_TO_COLLAPSE_RE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+
+
+def _collapse_space(text: str) -> str:
+    """``_WS_RE.sub(" ", text)``, faster on text with nothing to collapse."""
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        return _SPACE_TO_COLLAPSE_RE.sub(" ", text)
+    return text
+
+
+# Opaque elements whose text a note would not help with (or that have none).
+_NOT_DESCRIBED = frozenset({*VOID_TAGS, "script", "style", "svg", "math", "template",
+                            etree.Comment, etree.ProcessingInstruction, etree.Entity})
 
 
 def _describe_opaque(el: etree._Element) -> str | None:
     tag = _tag(el)
-    if tag is None or tag in VOID_TAGS:
+    if tag is None or tag in _NOT_DESCRIBED:
         return None
     text = _WS_RE.sub(" ", "".join(el.itertext())).strip()
-    if not text or tag in ("script", "style", "svg", "math", "template"):
+    if not text:
         return None
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -602,24 +854,27 @@ def _line_of(run: _Run) -> int:
     return ref.sourceline or run.parent.sourceline or 1
 
 
-def _attribute_segments(el: etree._Element, tag: str) -> Iterator[tuple[Segment, _Attr]]:
-    line = el.sourceline or 1
+def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._Element,
+                            tag: str, at: int) -> None:
+    """Add the segments of an element's translatable attributes, at position ``at``."""
+    get = el.get
     if tag == "meta":
-        key = (el.get("name") or el.get("property") or "").strip().lower()
-        content = el.get("content")
+        key = (get("name") or get("property") or "").strip().lower()
+        content = get("content")
         if key in META_NAMES and content and _translatable(content):
-            yield (Segment(_collapse(content).strip(" "), key, f"meta[{key}]", line),
-                   _Attr(el, "content"))
+            found.append((at, Segment(_collapse(content).strip(" "), key, f"meta[{key}]",
+                                      el.sourceline or 1), _Attr(el, "content")))
         return
     for name in TEXT_ATTRIBUTES:
-        value = el.get(name)
+        value = get(name)
         if value and _translatable(value):
-            yield Segment(_collapse(value).strip(" "), name, f"{tag}@{name}", line), _Attr(el, name)
-    if tag == "input" and (el.get("type") or "").lower() in ("button", "submit", "reset"):
-        value = el.get("value")
+            found.append((at, Segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
+                                      el.sourceline or 1), _Attr(el, name)))
+    if tag == "input" and (get("type") or "").lower() in ("button", "submit", "reset"):
+        value = get("value")
         if value and _translatable(value):
-            yield Segment(_collapse(value).strip(" "), "value", "input@value", line), _Attr(
-                el, "value")
+            found.append((at, Segment(_collapse(value).strip(" "), "value", "input@value",
+                                      el.sourceline or 1), _Attr(el, "value")))
 
 
 def extract_segments(doc: HtmlDocument) -> list[Segment]:
