@@ -867,9 +867,13 @@ def append_note(doc: HtmlDocument, text: str, css_class: str, lang: str, rtl: bo
                                     "dir": "rtl" if rtl else "ltr"})
     note.text = text
     if at_start:
-        lead = holder.text if holder.text and not holder.text.strip() else "\n"
-        note.tail = lead
-        holder.text = lead
+        text = holder.text
+        if text and not text.strip():
+            note.tail = text
+        else:
+            # Text right inside the holder (``<article>Text <b>...``) follows the note.
+            note.tail = "\n" + (text or "")
+            holder.text = "\n"
         holder.insert(0, note)
     else:
         _append_in_style(holder, note)
