@@ -159,12 +159,15 @@ def placeholder_signature(message: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((t.kind, t.value) for t in tokenize(message) if t.kind != "text"))
 
 
-def placeholder_problems(source: str, translation: str) -> list[str]:
-    """Why a translation's placeholders do not fit its source; empty when they do."""
+def placeholder_problems(source: str, translation: str,
+                         source_signature: tuple[tuple[str, str], ...] | None = None
+                         ) -> list[str]:
+    """Why a translation's placeholders do not fit its source; empty when they do.
+    ``source_signature`` is the source's `placeholder_signature`, if already known."""
     if "<" not in source and "<" not in translation:
         return []  # neither has a placeholder
     problems: list[str] = []
-    src = placeholder_signature(source)
+    src = placeholder_signature(source) if source_signature is None else source_signature
     dst = placeholder_signature(translation)
     if src != dst:
         src_names = {f"{k}:{v}" for k, v in src}
