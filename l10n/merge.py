@@ -117,14 +117,12 @@ def localize_from(skeleton: Skeleton, cfg: Config, slug: str, lang: str, source_
     """What `localize` gives, filled into an article's skeleton (`build_skeleton`, made
     with the same alternate links) instead of rebuilt from a fresh parse."""
     po_name = cfg.rel(cfg.catalog_file(lang, slug))
-    lookup = _Lookup(translations(catalog, drafts=drafts))
-    tag = bcp47(lang)
     page = PageLocale(
-        lang=tag, rtl=is_rtl(lang), origin_note=origin_note(source_lang, lang),
+        lang=bcp47(lang), rtl=is_rtl(lang), origin_note=origin_note(source_lang, lang),
         origin_class=ORIGIN_NOTE_CLASS, format_time=partial(format_datetime_text, target=lang),
         draft_notice=draft_notice(lang) if drafts else None, draft_class=DRAFT_NOTICE_CLASS)
-    data, warnings = skeleton.render(lookup, po_name, page)
-    return Localized(data, warnings, lookup.used)
+    data, warnings, used = skeleton.render(translations(catalog, drafts=drafts), po_name, page)
+    return Localized(data, warnings, used)
 
 
 def original_folder(cfg: Config, source_lang: str) -> str:

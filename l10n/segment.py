@@ -754,7 +754,10 @@ class SegmentMap:
         root = doc.root
         index = {el: i for i, el in enumerate(root.iter())}
         self._places: list[tuple[Segment, int, int, int, dict[str, int] | str]] = []
-        for seg, slot in _walk(root):
+        # The slots in this parse, for a `bind` to it (before it is changed).
+        self._own = doc
+        self._pairs = list(_walk(root))
+        for seg, slot in self._pairs:
             if isinstance(slot, _Attr):
                 self._places.append((seg, index[slot.element], 0, 0, slot.name))
             else:
@@ -767,6 +770,8 @@ class SegmentMap:
 
     def bind(self, doc: HtmlDocument) -> list[tuple[Segment, Slot]]:
         """The segments with their places in ``doc``, an unchanged parse of the same page."""
+        if doc is self._own:
+            return list(self._pairs)
         elements = list(doc.root.iter())
         pairs: list[tuple[Segment, Slot]] = []
         kids_of: dict[int, list[etree._Element]] = {}

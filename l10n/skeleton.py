@@ -19,7 +19,7 @@ holder of the notes, next to its last children) are not made into skeletons:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -27,6 +27,7 @@ from lxml import etree
 from .model import (
     MergeWarning,
     Segment,
+    Token,
     placeholder_problems,
     placeholder_signature,
     tokenize,
@@ -39,7 +40,6 @@ from .segment import (
     RAW_TEXT_ELEMENTS,
     VOID_ELEMENTS,
     HtmlDocument,
-    Lookup,
     NodeMarks,
     SegmentMap,
     _Attr,
@@ -57,6 +57,9 @@ from .segment import (
 
 # A piece of a skeleton: literal HTML, or the number of a hole.
 Piece = str | int
+# A catalog's usable translations: (msgctxt, msgid) -> (msgstr, line), see
+# `l10n.catalog.translations`.
+Table = Mapping[tuple[str | None, str], tuple[str, int]]
 
 # Where a marker goes in a text slot at the same offset as another: notes before a
 # segment's content, which starts after the end of a previous one.
@@ -87,17 +90,19 @@ class _Placeholder:
 @dataclass
 class _RunPlan:
     seg: Segment
+    key: tuple[str | None, str]
     hole: int
     lead_raw: bool  # the run's lead text is written as is (the text of a <xmp>, ...)
     placeholders: dict[str, _Placeholder] = field(default_factory=dict)
     source: list[Piece] = field(default_factory=list)  # the source content
     fixed: str | None = None  # the source content when it holds no hole
-    signature: tuple[tuple[str, str], ...] = ()
+    signature: tuple[tuple[str, str], ...] | None = None  # the msgid's, once needed
 
 
 @dataclass
 class _AttrPlan:
     seg: Segment
+    key: tuple[str | None, str]
     hole: int
     value: str  # the source value
     lws: str
@@ -155,24 +160,29 @@ class Skeleton:
             vals[notes.robots_meta] = notes.robots_meta_tags[0]
         return self._encode(vals)
 
-    def render(self, lookup: Lookup, catalog: str | None, locale: PageLocale
-               ) -> tuple[bytes, list[MergeWarning]]:
-        """A localized page and the warnings about translations it could not use:
-        the same as `apply_translations` (lookups and warnings in the same order),
-        `set_document_language`, `localize_times`, the notes and `serialize_html`."""
+    def render(self, table: Table, catalog: str | None, locale: PageLocale
+               ) -> tuple[bytes, list[MergeWarning], int]:
+        """A localized page, the warnings about translations it could not use, and how
+        many segments had a translation: what `apply_translations` (same warnings in
+        the same order), `set_document_language`, `localize_times`, the notes and
+        `serialize_html` give on a fresh parse."""
         vals: list[str] = list(self.source_values)
         warnings: list[MergeWarning] = []
+        used = 0
+        get = table.get
         for attr in self.attrs:
-            tr = lookup(attr.seg)
-            if tr is None:
+            found = get(attr.key)
+            if found is None:
                 continue
-            problem = _text_problem(tr.text)
-            if "<" in tr.text and any(t.kind != "text" for t in tokenize(tr.text)):
+            used += 1
+            text, line = found
+            problem = _text_problem(text)
+            if "<" in text and any(t.kind != "text" for t in tokenize(text)):
                 problem = "placeholder in an attribute translation"
             if problem:
-                warnings.append(MergeWarning(f"{problem}; kept the source text", catalog, tr.line))
+                warnings.append(MergeWarning(f"{problem}; kept the source text", catalog, line))
                 continue
-            value = unescape_text(tr.text)
+            value = unescape_text(text)
             if attr.value.strip():
                 value = attr.lws + value + attr.tws
             vals[attr.hole] = _escape_attr(value)
@@ -184,28 +194,42 @@ class Skeleton:
             return formatted[value]
 
         for time in self.times:
-            text = time_text(time.datetime)
+            text = time_text(time.datetime)  # type: ignore[assignment]
             if text:
                 vals[time.hole] = _escape_text(text)
         vals[self.root_hole] = self._root_start(vals, locale)
         for run in reversed(self.runs):
-            tr = lookup(run.seg)
-            if tr is not None:
-                text = tr.text
-                problems = ([] if text == run.seg.msgid else
-                            placeholder_problems(run.seg.msgid, text, run.signature))
+            found = get(run.key)
+            if found is not None:
+                used += 1
+                text, line = found
+                msgid = run.seg.msgid
                 bad = _text_problem(text)
-                if bad:
-                    problems.append(bad)
-                if not problems:
-                    vals[run.hole] = _render_tokens(run, tokenize(text), vals, time_text)
-                    continue
+                if "<" not in text and "<" not in msgid:
+                    if not bad:  # plain text, the common case
+                        value = unescape_text(text)
+                        vals[run.hole] = value if run.lead_raw else _escape_text(value)
+                        continue
+                    problems = [bad]
+                else:
+                    tokens = tokenize(text)
+                    if text == msgid:
+                        problems = []  # a msgid's placeholders always fit
+                    else:
+                        if run.signature is None:
+                            run.signature = placeholder_signature(msgid)
+                        problems = placeholder_problems(msgid, text, run.signature, tokens)
+                    if bad:
+                        problems.append(bad)
+                    if not problems:
+                        vals[run.hole] = _render_tokens(run, tokens, vals, time_text)
+                        continue
                 warnings.append(MergeWarning(
-                    f"{'; '.join(problems)} in translation of {_short(run.seg.msgid)!r};"
-                    " kept the source", catalog, tr.line))
+                    f"{'; '.join(problems)} in translation of {_short(msgid)!r};"
+                    " kept the source", catalog, line))
             vals[run.hole] = run.fixed if run.fixed is not None else _fill(run.source, vals)
         self._fill_notes(vals, locale)
-        return self._encode(vals), warnings
+        return self._encode(vals), warnings, used
 
     def _encode(self, vals: list[str]) -> bytes:
         text = "".join([p if p.__class__ is str else vals[p]  # type: ignore[misc]
@@ -295,7 +319,7 @@ class _Frame:
         self.text: list[str] = []
 
 
-def _render_tokens(run: _RunPlan, tokens: list, vals: list[str],
+def _render_tokens(run: _RunPlan, tokens: list[Token], vals: list[str],
                    time_text: Callable[[str], str | None]) -> str:
     """A run's content from a usable translation's tokens, as `_rebuild` and the
     serializer would write it (``<time datetime>`` localized as `localize_times` does)."""
@@ -355,6 +379,15 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
     holder = article if article is not None else _body(doc)
     if holder is root or not isinstance(root.tag, str):
         return None
+    kids = list(holder)
+    text = holder.text
+    if not kids and text and text.strip():
+        return None
+    head = root.find("head")
+    # The notes' places depend on the translation when a run reaches them (text right
+    # inside the holder, or around its last two children): not covered.
+    near_end = set(kids[-2:])
+    holder_slots = {(holder, "text"), *((el, "tail") for el in kids[-2:-1])}
     marks: dict[etree._Element, NodeMarks] = {}
 
     def mark(el: etree._Element) -> NodeMarks:
@@ -380,16 +413,13 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
     attrs: list[_AttrPlan] = []
     runs: list[_RunPlan] = []
     elements: dict[int, dict[str, etree._Element]] = {}  # each run's placeholders
-    in_runs: set[etree._Element] = set()  # the children a run covers
-    run_slots: set[tuple[etree._Element, str]] = set()
-    run_parents: set[etree._Element] = set()
     for seg, slot in pairs:
         if isinstance(slot, _Attr):
             value = slot.element.get(slot.name) or ""
             hole = new_hole()
             lws = _LEADING_WS_RE.match(value).group(0)  # type: ignore[union-attr]
             tws = _TRAILING_WS_RE.search(value).group(0)  # type: ignore[union-attr]
-            attrs.append(_AttrPlan(seg, hole, value, lws, tws))
+            attrs.append(_AttrPlan(seg, seg.key, hole, value, lws, tws))
             m = mark(slot.element)
             if m.attrs is None:
                 m.attrs = {}
@@ -397,8 +427,8 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
             continue
         run: _Run = slot
         hole = new_hole()
-        plan = _RunPlan(seg, hole, lead_raw=run.start == 0 and run.parent.tag in RAW_TEXT_ELEMENTS,
-                        signature=placeholder_signature(seg.msgid))
+        plan = _RunPlan(seg, seg.key, hole,
+                        lead_raw=run.start == 0 and run.parent.tag in RAW_TEXT_ELEMENTS)
         runs.append(plan)
         lead_slot = (run.parent, "text") if run.start == 0 else (run.kids[run.start - 1], "tail")
         trail_slot = lead_slot if run.end == run.start else (run.kids[run.end - 1], "tail")
@@ -407,9 +437,12 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
         tws = _TRAILING_WS_RE.search(trail).group(0)  # type: ignore[union-attr]
         cut(*lead_slot, len(lws), _RUN_START, ("run<", hole))
         cut(*trail_slot, len(trail) - len(tws), _RUN_END, ("run>", hole))
-        run_slots.update((lead_slot, trail_slot))
-        run_parents.add(run.parent)
-        in_runs.update(run.kids[run.start:run.end])
+        if run.parent is holder and (
+                lead_slot in holder_slots or trail_slot in holder_slots
+                or not near_end.isdisjoint(run.kids[run.start:run.end])):
+            return None
+        if run.parent is head and head is not None:
+            return None
         elements[hole] = run.placeholders
         for name, el in run.placeholders.items():
             mark(el).track = True
@@ -418,21 +451,6 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
     source_values = [""] * holes
     for attr in attrs:
         source_values[attr.hole] = _escape_attr(attr.value)
-
-    # The notes' places depend on the translation when a run reaches them (text right
-    # inside the holder, or around its last two children): not covered.
-    kids = list(holder)
-    text = holder.text
-    if (holder, "text") in run_slots:
-        return None
-    if not kids and text and text.strip():
-        return None
-    if kids and (kids[-1] in in_runs or (len(kids) > 1 and (
-            kids[-2] in in_runs or (kids[-2], "tail") in run_slots))):
-        return None
-    head = root.find("head")
-    if head is not None and head in run_parents:
-        return None
 
     # <time datetime> elements whose text localize_times rewrites.
     skip: set[etree._Element] = set()
@@ -541,45 +559,60 @@ def _take_runs(flat: list[object], runs: list[_RunPlan],
     """The page's pieces with each run's content taken out into its plan (its source
     content, and each placeholder's start tag, end tag and whole element)."""
     by_hole = {plan.hole: plan for plan in runs}
-    top: list[object] = []
-    i, n = 0, len(flat)
-    while i < n:
+    # Most pieces are strings: the others are found once, the strings between them
+    # joined slice by slice.
+    at = [i for i, p in enumerate(flat) if p.__class__ is not str]
+    top: list[Piece] = []
+    taken = 0
+    done = 0  # flat[:done] is in top
+    k, n = 0, len(at)
+    while k < n:
+        i = at[k]
         piece = flat[i]
-        if piece.__class__ is not tuple:
-            top.append(piece)
-            i += 1
+        top.append("".join(flat[done:i]))  # type: ignore[arg-type]
+        if piece.__class__ is int:
+            top.append(piece)  # type: ignore[arg-type]
+            done, k = i + 1, k + 1
             continue
         kind, hole = piece  # type: ignore[misc]
-        if kind != "run<":
-            return None  # a placeholder outside its run: not expected
-        j = i + 1
-        while j < n and not (flat[j].__class__ is tuple and flat[j][0] == "run>"):  # type: ignore[index]
-            j += 1
-        if j == n or flat[j][1] != hole:  # type: ignore[index]
-            return None
+        end = k + 1
+        while end < n and not (flat[at[end]].__class__ is tuple
+                               and flat[at[end]][0] == "run>"):  # type: ignore[index]
+            end += 1
+        if kind != "run<" or end == n or flat[at[end]][1] != hole:  # type: ignore[index]
+            return None  # a marker out of place: not expected
+        j = at[end]
         region = flat[i + 1:j]
         if any(p.__class__ is int and p in notes for p in region):
             return None  # a note inside a segment: its place depends on the translation
-        plan = by_hole[hole]
-        at = {p: k for k, p in enumerate(region) if p.__class__ is tuple}
-        for name, el in elements[hole].items():
-            begin, end = at[("begin", el)], at[("end", el)]
-            opened, closed = at.get(("open", el)), at.get(("close", el))
-            ph = plan.placeholders[name]
-            ph.full = _merge(region[begin + 1:end])
-            if opened is not None and closed is not None:
-                if el.tag in VOID_ELEMENTS:
-                    return None  # emptied by a translation, it would be written as void
-                ph.start = _merge(region[begin + 1:opened])
-                ph.end = "".join(region[closed + 1:end])  # type: ignore[arg-type]
-        plan.source = _merge(region)
-        if all(p.__class__ is str for p in plan.source):
-            plan.fixed = "".join(plan.source)  # type: ignore[arg-type]
+        if not _take_run(by_hole[hole], region, elements[hole]):
+            return None
         top.append(hole)
-        i = j + 1
-    if sum(1 for p in top if p.__class__ is int and p in by_hole) != len(runs):
+        taken += 1
+        done, k = j + 1, end + 1
+    top.append("".join(flat[done:]))  # type: ignore[arg-type]
+    if taken != len(runs):
         return None
-    return _merge(top)
+    return [p for p in top if p != ""]
+
+
+def _take_run(plan: _RunPlan, region: list[object], elements: dict[str, etree._Element]
+              ) -> bool:
+    at = {p: k for k, p in enumerate(region) if p.__class__ is tuple}
+    for name, el in elements.items():
+        begin, end = at[("begin", el)], at[("end", el)]
+        opened, closed = at.get(("open", el)), at.get(("close", el))
+        ph = plan.placeholders[name]
+        ph.full = _merge(region[begin + 1:end])
+        if opened is not None and closed is not None:
+            if el.tag in VOID_ELEMENTS:
+                return False  # emptied by a translation, it would be written as void
+            ph.start = _merge(region[begin + 1:opened])
+            ph.end = "".join(region[closed + 1:end])  # type: ignore[arg-type]
+    plan.source = _merge(region)
+    if all(p.__class__ is str for p in plan.source):
+        plan.fixed = "".join(plan.source)  # type: ignore[arg-type]
+    return True
 
 
 def _merge(pieces: list[object]) -> list[Piece]:
