@@ -72,10 +72,10 @@ class PageLocale:
 
     lang: str  # BCP 47, for <html lang> and the notes
     rtl: bool
-    origin_note: str  # the note's text, with its CSS class
+    origin_note: str  # the origin note's text, and its CSS class
     origin_class: str
     format_time: Callable[[str], str | None]  # <time datetime> value -> text, or None
-    draft_notice: str | None = None  # a draft page: the notice's text, with its CSS class
+    draft_notice: str | None = None  # on a draft page, the notice's text, and its CSS class
     draft_class: str = ""
 
 
@@ -136,8 +136,7 @@ class Skeleton:
     """An article serialized once, with holes for everything a locale changes."""
 
     pieces: list[Piece]
-    holes: int
-    source_values: list[str]  # each attribute and time hole's source text
+    source_values: list[str]  # by hole: an attribute's or a time's source text, else ""
     attrs: list[_AttrPlan]
     times: list[_TimePlan]
     runs: list[_RunPlan]
@@ -500,6 +499,8 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
         pieces.append(value[at:])
         m = mark(el)
         if kind == "text":
+            if m.text is not None:
+                return None  # a <time> text that is also a segment's: not expected
             m.text = pieces
         else:
             m.tail = pieces
@@ -508,7 +509,7 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
     top = _take_runs(flat, runs, elements, {draft, origin, robots})
     if top is None:
         return None
-    return Skeleton(top, holes, source_values, attrs, times, runs, root_hole, root.tag,
+    return Skeleton(top, source_values, attrs, times, runs, root_hole, root.tag,
                     root_items, notes, doc.encoding, doc.bom)
 
 
