@@ -583,11 +583,16 @@ def _take_runs(flat: list[object], runs: list[_RunPlan],
         if kind != "run<" or end == n or flat[at[end]][1] != hole:  # type: ignore[index]
             return None  # a marker out of place: not expected
         j = at[end]
-        region = flat[i + 1:j]
-        if any(p.__class__ is int and p in notes for p in region):
-            return None  # a note inside a segment: its place depends on the translation
-        if not _take_run(by_hole[hole], region, elements[hole]):
-            return None
+        plan = by_hole[hole]
+        if end == k + 1:  # nothing but text and closed elements: no placeholder, no hole
+            plan.fixed = "".join(flat[i + 1:j])  # type: ignore[arg-type]
+            plan.source = [plan.fixed]
+        else:
+            region = flat[i + 1:j]
+            if any(p.__class__ is int and p in notes for p in region):
+                return None  # a note inside a segment: its place depends on the translation
+            if not _take_run(plan, region, elements[hole]):
+                return None
         top.append(hole)
         taken += 1
         done, k = j + 1, end + 1
