@@ -37,6 +37,7 @@ from .segment import (
     serialize_html,
     set_document_language,
 )
+from .skeleton import PageLocale, Skeleton, build_skeleton
 
 ORIGIN_NOTE_CLASS = "l10n-origin-note"
 DRAFT_NOTICE_CLASS = "l10n-draft-notice"
@@ -84,17 +85,7 @@ def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
     po_name = cfg.rel(po_path)
     if catalog is None:
         catalog = read_catalog(po_path, po_name)
-    table = translations(catalog, drafts=drafts)
-    used = 0
-
-    def lookup(seg: Segment) -> Translation | None:
-        nonlocal used
-        found = table.get(seg.key)
-        if found is None:
-            return None
-        used += 1
-        return Translation(found[0], found[1])
-
+    lookup = _Lookup(translations(catalog, drafts=drafts))
     warnings = apply_translations(doc, lookup, po_name, segments)
     rtl = is_rtl(lang)
     set_document_language(doc, bcp47(lang), rtl)
@@ -104,7 +95,35 @@ def localize(cfg: Config, slug: str, lang: str, drafts: bool = False,
         add_meta(doc, "robots", "noindex")
     append_note(doc, origin_note(source_lang, lang), ORIGIN_NOTE_CLASS, bcp47(lang), rtl)
     add_alternate_links(doc, alternate_links(cfg, slug, source_lang, versions))
-    return Localized(serialize_html(doc), warnings, used)
+    return Localized(serialize_html(doc), warnings, lookup.used)
+
+
+class _Lookup:
+    """A catalog's translations by segment, counting those found."""
+
+    def __init__(self, table: dict[tuple[str | None, str], tuple[str, int]]):
+        self.table = table
+        self.used = 0
+
+    def __call__(self, seg: Segment) -> Translation | None:
+        found = self.table.get(seg.key)
+        if found is None:
+            return None
+        self.used += 1
+        return Translation(found[0], found[1])
+
+
+def localize_from(skeleton: Skeleton, cfg: Config, slug: str, lang: str, source_lang: str,
+                  catalog: POFile, drafts: bool = False) -> Localized:
+    """What `localize` gives, filled into an article's skeleton (`build_skeleton`, made
+    with the same alternate links) instead of rebuilt from a fresh parse."""
+    po_name = cfg.rel(cfg.catalog_file(lang, slug))
+    page = PageLocale(
+        lang=bcp47(lang), rtl=is_rtl(lang), origin_note=origin_note(source_lang, lang),
+        origin_class=ORIGIN_NOTE_CLASS, format_time=partial(format_datetime_text, target=lang),
+        draft_notice=draft_notice(lang) if drafts else None, draft_class=DRAFT_NOTICE_CLASS)
+    data, warnings, used = skeleton.render(translations(catalog, drafts=drafts), po_name, page)
+    return Localized(data, warnings, used)
 
 
 def original_folder(cfg: Config, source_lang: str) -> str:
@@ -231,8 +250,12 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     else:
         built, unpublished, approved = gate
     linked = _linked(cfg, slug, built, chosen)
+    links = alternate_links(cfg, slug, source_lang, linked)
     pages = dict(sub_records(known, "pages"))
     outcome = ArticleOutcome([])
+    # Made with the first page to build: the article serialized once, filled per locale
+    # (False: this page's shape is not covered; each locale is rebuilt from a parse).
+    skeleton: Skeleton | bool | None = None
     try:
         for lang in target_languages(cfg, source_lang, chosen):
             out = cfg.output_file(lang, slug)
@@ -259,9 +282,15 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                 continue
             if source_page is None:
                 source_page = SourcePage(data, source_name, SegmentMap(doc))
+            if skeleton is None:
+                skeleton = build_skeleton(doc, source_page.segments, links) or False
             # An approved version is published as is; anything else is a draft page.
-            page = localize(cfg, slug, lang, drafts=lang not in approved, versions=linked,
-                            source_page=source_page, catalog=catalog_of(lang))
+            if skeleton:
+                page = localize_from(skeleton, cfg, slug, lang, source_lang, catalog_of(lang),
+                                     drafts=lang not in approved)
+            else:
+                page = localize(cfg, slug, lang, drafts=lang not in approved, versions=linked,
+                                source_page=source_page, catalog=catalog_of(lang))
             result.warnings = page.warnings
             result.counts = {"translated": page.used}
             result.changed = outcome.stage_if_changed(out, page.data, out_name)
@@ -276,9 +305,14 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
         if cached is not None:
             outcome.results.append(cached)
         else:
-            add_alternate_links(doc, alternate_links(cfg, slug, source_lang, linked))
+            if skeleton:
+                page_data = skeleton.original()
+            else:
+                # Without a skeleton (or after a failed attempt, which added the same
+                # links already), from the parse.
+                add_alternate_links(doc, links)
+                page_data = serialize_html(doc)
             out = cfg.output_file(folder, slug)
-            page_data = serialize_html(doc)
             out_name = display_name(cfg, out)
             result = ArticleResult(slug=slug, lang=folder, path=out_name, counts={"original": 1})
             result.changed = outcome.stage_if_changed(out, page_data, out_name)

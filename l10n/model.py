@@ -159,13 +159,19 @@ def placeholder_signature(message: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted((t.kind, t.value) for t in tokenize(message) if t.kind != "text"))
 
 
-def placeholder_problems(source: str, translation: str) -> list[str]:
-    """Why a translation's placeholders do not fit its source; empty when they do."""
+def placeholder_problems(source: str, translation: str,
+                         source_signature: tuple[tuple[str, str], ...] | None = None,
+                         tokens: list[Token] | None = None) -> list[str]:
+    """Why a translation's placeholders do not fit its source; empty when they do.
+    ``source_signature`` is the source's `placeholder_signature` and ``tokens`` the
+    translation's, when the caller has them already."""
     if "<" not in source and "<" not in translation:
         return []  # neither has a placeholder
     problems: list[str] = []
-    src = placeholder_signature(source)
-    dst = placeholder_signature(translation)
+    src = placeholder_signature(source) if source_signature is None else source_signature
+    if tokens is None:
+        tokens = tokenize(translation)
+    dst = tuple(sorted((t.kind, t.value) for t in tokens if t.kind != "text"))
     if src != dst:
         src_names = {f"{k}:{v}" for k, v in src}
         dst_names = {f"{k}:{v}" for k, v in dst}
@@ -179,7 +185,7 @@ def placeholder_problems(source: str, translation: str) -> list[str]:
             problems.append("placeholder used more than once")
         return problems
     stack: list[str] = []
-    for tok in tokenize(translation):
+    for tok in tokens:
         if tok.kind == "open":
             stack.append(tok.value)
         elif tok.kind == "close":

@@ -217,19 +217,43 @@ RAW_TEXT_ELEMENTS = frozenset({"script", "style", "xmp", "iframe", "noembed", "n
 
 def to_html(tree: etree._ElementTree) -> str:
     """Serialize a parsed HTML tree, keeping every attribute value as parsed."""
-    out: list[str] = []
+    return "".join(to_pieces(tree))  # type: ignore[arg-type]
+
+
+class NodeMarks:
+    """What the serializer writes differently for one node (see `to_pieces`): holes and
+    markers in place of some of its text, tail, attribute values or start tag."""
+
+    __slots__ = ("attrs", "start", "tail", "text", "track")
+
+    def __init__(self) -> None:
+        self.attrs: dict[str, object] | None = None  # attribute name -> marker for its value
+        self.start: object | None = None  # a marker in place of the whole start tag
+        # The text (tail) as raw strings and markers, in place of the node's own.
+        self.text: list[object] | None = None
+        self.tail: list[object] | None = None
+        # Markers ("begin", node) ... ("open", node) start tag ... ("close", node) content
+        # ... ("end", node) end tag, around the node.
+        self.track = False
+
+
+def to_pieces(tree: etree._ElementTree, marks: dict[Any, NodeMarks] | None = None
+              ) -> list[object]:
+    """The serialization of a tree as a list of strings, with the markers of ``marks``
+    (any objects but str) where those put them; with no marks, just strings."""
+    out: list[object] = []
     root = tree.getroot()
     doctype = tree.docinfo.doctype
     if doctype:
         out.append(doctype + "\n")
     for node in reversed(list(root.itersiblings(preceding=True))):
-        _write_node(node, out)
+        _write_node(node, out, marks)
         out.append("\n")
-    _write_node(root, out)
+    _write_node(root, out, marks)
     for node in root.itersiblings():
         out.append("\n")
-        _write_node(node, out)
-    return "".join(out)
+        _write_node(node, out, marks)
+    return out
 
 
 def _escape_text(text: str) -> str:
@@ -247,10 +271,15 @@ def _escape_attr(value: str) -> str:
     return value
 
 
-def _write_node(top: etree._Element, out: list[str]) -> None:
+def _attrs_html(items: list[tuple[str, str]]) -> str:
+    return "".join([f' {name}="{_escape_attr(value)}"' for name, value in items])
+
+
+def _write_node(top: etree._Element, out: list[Any], marks: dict[Any, NodeMarks] | None = None
+                ) -> None:
     # The stack holds nodes still to open, and the strings (end tag and tail) that
     # close the ones already open: no recursion, however deep the page.
-    stack: list[Any] = [top]  # elements, and str
+    stack: list[Any] = [top]  # elements, str, and lists of pieces
     write = out.append
     push = stack.append
     while stack:
@@ -258,6 +287,14 @@ def _write_node(top: etree._Element, out: list[str]) -> None:
         if el.__class__ is str:
             write(el)
             continue
+        if el.__class__ is list:
+            out.extend(el)
+            continue
+        if marks:
+            m = marks.get(el)
+            if m is not None:
+                _write_marked(el, m, el is top, out, stack)
+                continue
         tag = el.tag
         tail = el.tail if el is not top else None
         if tag.__class__ is str:
@@ -288,6 +325,69 @@ def _write_node(top: etree._Element, out: list[str]) -> None:
             write(el.text or "")
         if tail:
             write(_escape_text(tail))
+
+
+def _pieces(raw: list[object], escape: Callable[[str], str] | None) -> list[object]:
+    return [escape(p) if escape and p.__class__ is str else p for p in raw if p != ""]
+
+
+def _write_marked(el: etree._Element, m: NodeMarks, top: bool, out: list[Any],
+                  stack: list[Any]) -> None:
+    """`_write_node` for one node with marks: the same output, holes and markers aside."""
+    write = out.append
+    tag = el.tag
+    if top:
+        tail: list[object] = []
+    elif m.tail is not None:
+        tail = _pieces(m.tail, _escape_text)
+    else:
+        tail = [_escape_text(el.tail)] if el.tail else []
+    if m.track:
+        write(("begin", el))
+    if tag.__class__ is not str:
+        if tag is etree.Comment:
+            write(f"<!--{el.text or ''}-->")
+        elif tag is etree.ProcessingInstruction:
+            target, text = el.target, el.text
+            write(f"<?{target} {text or ''}>" if text else f"<?{target}>")
+        else:
+            write(el.text or "")
+        if m.track:
+            write(("end", el))
+        out.extend(tail)
+        return
+    void = tag in VOID_ELEMENTS and not el.text and len(el) == 0
+    if m.start is not None:
+        write(m.start)
+    elif m.attrs:
+        start = f"<{tag}"
+        for name, value in el.items():
+            hole = m.attrs.get(name)
+            if hole is None:
+                start += f' {name}="{_escape_attr(value)}"'
+            else:
+                out.extend((f'{start} {name}="', hole))
+                start = '"'
+        write(start + (">" if not void or tag in _HTML4_VOID else "/>"))
+    else:
+        attrs = _attrs_html(el.items())
+        write(f"<{tag}{attrs}>" if not void or tag in _HTML4_VOID else f"<{tag}{attrs}/>")
+    if void:
+        if m.track:
+            write(("end", el))
+        out.extend(tail)
+        return
+    if m.track:
+        write(("open", el))
+    raw = tag in RAW_TEXT_ELEMENTS
+    if m.text is not None:
+        out.extend(_pieces(m.text, None if raw else _escape_text))
+    elif el.text:
+        write(el.text if raw else _escape_text(el.text))
+    close: list[object] = [("close", el), f"</{tag}>", ("end", el)] if m.track else [f"</{tag}>"]
+    stack.append(close + tail)
+    if len(el):
+        stack.extend(reversed(el))
 
 
 # ------------------------------------------------------------------------ segmenting
@@ -909,7 +1009,10 @@ class SegmentMap:
         root = doc.root
         index = {el: i for i, el in enumerate(root.iter())}
         self._places: list[tuple[Segment, int, int, int, dict[str, int] | str]] = []
-        for seg, slot in _walk(root):
+        # The slots in this parse, for a `bind` to it (before it is changed).
+        self._own = doc
+        self._pairs = list(_walk(root))
+        for seg, slot in self._pairs:
             if isinstance(slot, _Attr):
                 self._places.append((seg, index[slot.element], 0, 0, slot.name))
             else:
@@ -922,6 +1025,8 @@ class SegmentMap:
 
     def bind(self, doc: HtmlDocument) -> list[tuple[Segment, Slot]]:
         """The segments with their places in ``doc``, an unchanged parse of the same page."""
+        if doc is self._own:
+            return list(self._pairs)
         elements = list(doc.root.iter())
         pairs: list[tuple[Segment, Slot]] = []
         kids_of: dict[int, list[etree._Element]] = {}
@@ -1122,9 +1227,13 @@ def append_note(doc: HtmlDocument, text: str, css_class: str, lang: str, rtl: bo
                                     "dir": "rtl" if rtl else "ltr"})
     note.text = text
     if at_start:
-        lead = holder.text if holder.text and not holder.text.strip() else "\n"
-        note.tail = lead
-        holder.text = lead
+        text = holder.text
+        if text and not text.strip():
+            note.tail = text
+        else:
+            # Text right inside the holder (``<article>Text <b>...``) follows the note.
+            note.tail = "\n" + (text or "")
+            holder.text = "\n"
         holder.insert(0, note)
     else:
         _append_in_style(holder, note)

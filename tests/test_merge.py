@@ -235,3 +235,17 @@ def test_a_removed_article_is_taken_down_and_check_says_how_to_retire_it(workspa
         in checked.output
     assert "ocean-heat-record.po:" not in checked.output  # no gate on a removed article
     assert checked.exit_code == 0
+
+
+def test_draft_notice_keeps_text_right_inside_the_article(tmp_path: Path, cli) -> None:
+    page = tmp_path / "loose.html"
+    page.write_text("<html><body><article>Loose words <b>here</b> now.<p>A paragraph.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    root = workspace_with(tmp_path, page, ["fr"], cli)
+    fill(root / "locales/fr/LC_MESSAGES/loose.po",
+         {"Loose words <b1>here</b1> now.": "Mots <b1>ici</b1> libres."}, fuzzy=True)
+    draft = parse(localize(load_config(root), "loose", "fr", drafts=True).data)
+    article = draft.find(".//article")
+    assert article[0].get("class") == "l10n-draft-notice"
+    assert article[0].tail == "\nMots "  # the article's own text follows the notice
+    assert "Mots ici libres." in article.text_content()
