@@ -223,7 +223,7 @@ def texts(awkward: bool = False, min_size: int = 0) -> st.SearchStrategy[str]:
     chars = st.characters(blacklist_categories=("Cs",),
                           blacklist_characters="".join(_AWKWARD) + "\r\x0b\x0c\x1c\x1d\x1e")
     return st.lists(st.one_of(pieces, st.text(chars, max_size=12)), min_size=min_size,
-                    max_size=30).map("".join)
+                    max_size=20).map("".join)
 
 
 def comments(awkward: bool = False) -> st.SearchStrategy[str]:
@@ -272,7 +272,7 @@ def catalogs(draw, awkward: bool = False) -> polib.POFile:
     po.metadata = draw(st.dictionaries(names, texts(awkward), max_size=6))
     po.metadata_is_fuzzy = draw(st.sampled_from([0, 1]))
     keys = set()
-    for entry in draw(st.lists(entries(awkward), max_size=8)):
+    for entry in draw(st.lists(entries(awkward), max_size=6)):
         key = (entry.msgctxt, entry.msgid)
         if awkward or (key not in keys and "\n" not in "".join(po.metadata)):
             keys.add(key)
@@ -280,7 +280,7 @@ def catalogs(draw, awkward: bool = False) -> polib.POFile:
     return po
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs())
 def test_random_catalogs_render_and_parse_as_polib(po: polib.POFile) -> None:
     text = write_po(po)
@@ -296,7 +296,7 @@ def test_random_catalogs_render_and_parse_as_polib(po: polib.POFile) -> None:
     assert write_po(ours) == write_po(ref)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(catalogs(awkward=True))
 def test_awkward_catalogs_render_as_polib_and_parse_as_the_old_way(po: polib.POFile) -> None:
     text = write_po(po)
@@ -352,7 +352,7 @@ def mutated(draw) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_broken_catalogs_are_read_as_before(text: str) -> None:
     assert_vouched_or_declined(text)
