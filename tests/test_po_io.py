@@ -304,6 +304,23 @@ def test_awkward_catalogs_render_as_polib_and_parse_as_the_old_way(po: polib.POF
     assert_vouched_or_declined(text)
 
 
+_WRAP_PIECES = ["ab", "Wort", "é", "1", "-", "--", " ", "  ", ".", ",", "!", "'", '"', "中",
+                "x" * 30, "y" * 80, "ab-cd", "a-b-c", "well-known", "--flag"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(_WRAP_PIECES), min_size=1, max_size=60).map("".join),
+       st.lists(st.sampled_from(_WRAP_PIECES), min_size=1, max_size=60).map("".join))
+def test_long_fields_and_comments_wrap_as_polib(first: str, second: str) -> None:
+    """Where textwrap would cut, hyphens and runs of spaces included."""
+    po = polib.POFile()
+    po.append(polib.POEntry(msgid=first, msgstr=second, msgctxt=second[:90],
+                            comment=first, tcomment=second, previous_msgid=second,
+                            occurrences=[(f"source/{w}.html", "12") for w in first.split()]))
+    po.append(polib.POEntry(msgid=second, msgstr=first, obsolete=True, tcomment=first))
+    assert write_po(po) == polib_text(po)
+
+
 def assert_vouched_or_declined(text: str) -> None:
     """read_po's contract: None, or what check_syntax + polib give (no error)."""
     ours = read_po(text)
