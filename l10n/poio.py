@@ -452,17 +452,21 @@ def _read(text: str) -> POFile:
                 entry["obsolete"] = 0
                 target, key, state = entry, "msgid", ID
                 continue
+            if line[:8] == 'msgstr "':
+                if state != ID and state != PLURAL:
+                    raise _Unsupported
+                value = line[8:-1]
+                if line[-1] != '"' or len(line) < 9 or "\\" in value or '"' in value:
+                    value = _value(line[7:])
+                entry["msgstr"] = value
+                target, key, state = entry, "msgstr", STR
+                continue
             keyword, _, rest = line.partition(" ")
             value = rest[1:-1]
             if rest[:1] != '"' or rest[-1:] != '"' or len(rest) < 2 or "\\" in value or \
                     '"' in value:
                 value = _value(rest)
-            if keyword == "msgstr":
-                if state != ID and state != PLURAL:
-                    raise _Unsupported
-                entry["msgstr"] = value
-                target, key, state = entry, "msgstr", STR
-            elif keyword == "msgctxt":
+            if keyword == "msgctxt":
                 if state in done:
                     entries.append(entry)
                     entry = new_entry(number)
