@@ -19,7 +19,7 @@ import gc
 import re
 import textwrap
 from bisect import bisect_right
-from itertools import accumulate
+from itertools import accumulate, repeat
 
 import polib
 
@@ -645,13 +645,10 @@ def _read(text: str) -> POFile:
         raise _Unsupported
     # check_syntax: one active entry per (context, msgid), the header excepted; the
     # last entry is checked even where polib drops it (a file ending in a comment).
-    seen = set()
-    for values in entries:
-        if values["msgid"] and not values["obsolete"]:
-            pair = (values["msgctxt"], values["msgid"])
-            if pair in seen:
-                raise _Unsupported
-            seen.add(pair)
+    keys = [(values["msgctxt"], values["msgid"]) for values in entries
+            if values["msgid"] and not values["obsolete"]]
+    if len(set(keys)) != len(keys):
+        raise _Unsupported
     if tail_comment and state in done:
         del entries[-1]
     return _catalog(text, header, entries)
@@ -661,23 +658,20 @@ def _catalog(text: str, header: str, entries: list[dict]) -> POFile:
     po = POFile(encoding=_encoding(text), check_for_duplicates=False)
     po.wrapwidth = WRAP
     po.header = header
-    objects = []
-    new = object.__new__
-    meta = None
-    for values in entries:
-        e = new(POEntry)
-        e.__dict__ = values
-        if values["msgid"] == "" and not values["obsolete"]:
-            if meta is not None:
-                raise _Unsupported  # two header candidates: polib picks by its own rules
-            meta = e
-            continue
-        objects.append(e)
+    # polib takes the one active entry with an empty msgid for the header.
+    heads = [i for i, values in enumerate(entries)
+             if values["msgid"] == "" and not values["obsolete"]]
+    if len(heads) > 1:
+        raise _Unsupported  # two candidates: polib picks by rules of its own
+    meta = entries.pop(heads[0]) if heads else None
+    objects = list(map(object.__new__, repeat(POEntry, len(entries))))
+    for obj, values in zip(objects, entries, strict=True):
+        obj.__dict__ = values
     list.extend(po, objects)
     if meta is not None:
-        po.metadata_is_fuzzy = meta.flags
+        po.metadata_is_fuzzy = meta["flags"]
         key = None
-        for line in meta.msgstr.splitlines():
+        for line in meta["msgstr"].splitlines():
             name, colon, value = line.partition(":")
             if colon:
                 key = name
