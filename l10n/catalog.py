@@ -1,6 +1,6 @@
 """Segments <-> gettext catalogs: build templates, read and write PO files, and
 refresh a locale's catalog from its template with msgmerge semantics.
-This module owns polib."""
+This module owns polib, with poio.py, its fast reader and writer of PO text."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ from .errors import CatalogError
 from .fsio import digest
 from .locale import display_name, plural_forms
 from .model import Segment
+from .poio import WRAP, read_po, write_po
 
 POEntry = polib.POEntry
 POFile = polib.POFile
 
-WRAP = 78
 FUZZY_MIN_SCORE = 70.0  # how alike an edited source must be to inherit the old translation
 _DATE_KEYS = ("POT-Creation-Date", "PO-Revision-Date")
 
@@ -93,7 +93,10 @@ _STRING_RE = re.compile(r'^"(?:[^"\\]++|\\[\\"ntrabfv?\'0-7x])*+"\s*$')
 
 
 def check_syntax(text: str, path: str) -> None:
-    """Reject what GNU gettext would reject, with the line: polib is lenient."""
+    """Reject what GNU gettext would reject, with the line: polib is lenient.
+
+    poio.read_po declines every text this rejects (parse_catalog then comes here for
+    the error): a new rule here needs its counterpart there."""
     state = None  # the keyword of the current field
     seen: dict[tuple[str | None, str], int] = {}
     ctx: str | None = None
@@ -188,15 +191,20 @@ def parse_catalog(data: bytes, path: str) -> POFile:
     if "\x00" in text:
         raise CatalogError("binary data (NUL byte)", path, text[: text.index("\x00")].count(
             "\n") + 1)
-    check_syntax(text, path)
-    try:
-        po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
-    except (OSError, ValueError) as exc:
-        # polib puts the line into its message: "Syntax error in po file (line 45)".
-        m = re.search(r"\s*\(line (\d+)\)", str(exc))
-        message = str(exc).replace(m.group(0), "") if m else str(exc)
-        raise CatalogError(f"cannot parse: {message}", path,
-                           int(m.group(1)) if m else None) from None
+    # The fast reader vouches for the files it reads (the objects polib would build,
+    # the checks check_syntax makes); anything else takes the old way, which also
+    # words the error.
+    po = read_po(text)
+    if po is None:
+        check_syntax(text, path)
+        try:
+            po = polib.pofile(text, wrapwidth=WRAP, check_for_duplicates=False)
+        except (OSError, ValueError) as exc:
+            # polib puts the line into its message: "Syntax error in po file (line 45)".
+            m = re.search(r"\s*\(line (\d+)\)", str(exc))
+            message = str(exc).replace(m.group(0), "") if m else str(exc)
+            raise CatalogError(f"cannot parse: {message}", path,
+                               int(m.group(1)) if m else None) from None
     charset = po.metadata.get("Content-Type", "")
     m = re.search(r"charset=([\w.-]+)", charset)
     if m and m.group(1).lower() not in ("utf-8", "utf8", "charset", "ascii", "us-ascii"):
@@ -254,8 +262,10 @@ def read_catalog(path: Path, display: str | None = None) -> POFile:
 
 
 def render_catalog(po: POFile) -> bytes:
+    """The bytes of a catalog: what polib's ``str(po)`` gives at width 78, made by
+    our own writer (polib's was a third of update and merge)."""
     po.wrapwidth = WRAP
-    text = str(po)
+    text = write_po(po)
     if not text.endswith("\n"):
         text += "\n"
     return text.encode("utf-8")
@@ -269,7 +279,10 @@ def same_content(new: POFile, old_data: bytes | None, old: POFile | None = None)
         return False
     if old is None:
         try:
-            old = polib.pofile(old_data.decode("utf-8"), wrapwidth=WRAP)
+            text = old_data.decode("utf-8")
+            old = read_po(text)
+            if old is None:
+                old = polib.pofile(text, wrapwidth=WRAP)
         except (OSError, ValueError, UnicodeDecodeError):
             return False
     saved = {k: new.metadata.get(k) for k in _DATE_KEYS}
