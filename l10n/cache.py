@@ -7,12 +7,13 @@ on an article, the step hashes the same files again: when every digest matches, 
 output on disk is what the work would produce, and the article is skipped.
 
 Correctness rests on content hashes only (touching a file changes nothing; editing it,
-or deleting an output, redoes that article). A record is a fact about file contents
-("template X is what this code makes of source Y under these settings"), so records
-written by concurrent runs cannot mislead each other. The records are bound to a key:
-the step's settings, the l10n code and the versions of the libraries that shape the
-output. When the key differs, or the file is missing or damaged, the cache is empty
-and the step does a full run.
+or deleting an output, redoes that article). Files are not read again when their stat
+shows they were not written since their hash was taken (`ContentMemo`, below). A
+record is a fact about file contents ("template X is what this code makes of source Y
+under these settings"), so records written by concurrent runs cannot mislead each
+other. The records are bound to a key: the step's settings, the l10n code and the
+versions of the libraries that shape the output. When the key differs, or the file is
+missing or damaged, the cache is empty and the step does a full run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import sys
+import time
 from collections.abc import Iterable
 from functools import cache
 from importlib import metadata
@@ -62,14 +65,128 @@ def code_fingerprint() -> str:
     return h.hexdigest()
 
 
-def hash_file(path: Path) -> str | None:
-    """sha256 of a file's content; None when it does not exist or cannot be read
-    (the step itself then reports why, when it tries to read the file)."""
+# --------------------------------------------------------------- known contents
+#
+# Checking that nothing changed means hashing every source, template, catalog and page
+# (over a gigabyte for 1,000 articles in 5 locales): most of a re-run. Like git's index,
+# the workspace remembers the hash of each file it read or wrote together with the
+# file's size, inode, modification and change times; a file whose stat is still
+# exactly that is not read again. Anything that writes a file changes its change time
+# (which no program can set) and its modification time, so the record stops matching
+# and the content is hashed again: decisions still rest on content hashes.
+#
+# A write within the same clock tick as a recorded one could leave the times as they
+# were. So a hash is only recorded for a file last modified well before it was read
+# (RACY_NS, more than the coarsest clock of a file system), or for a file l10n wrote
+# itself: those are given a modification time a second in the past
+# (`fsio._write_temp`) that no later write reproduces.
+
+STAT_FILE = "stat.json"
+RACY_NS = 2_000_000_000  # file systems with 2-second (FAT) or 1-second times exist
+
+Signature = tuple[int, int, int, int]  # size, inode, modification and change time (ns)
+
+
+def _signature(st: os.stat_result) -> Signature:
+    return (st.st_size, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class ContentMemo:
+    """Recorded content hashes of files, by path, valid while their stat is unchanged."""
+
+    def __init__(self, path: Path, entries: dict[str, list[Any]]):
+        self.path = path
+        self.entries = entries
+        self.dirty = False
+
+    @classmethod
+    def load(cls, root: Path) -> ContentMemo:
+        path = root / CACHE_DIR / STAT_FILE
+        entries: dict[str, list[Any]] = {}
+        try:
+            data = json.loads(path.read_bytes())
+        except (OSError, ValueError):
+            data = None
+        if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(
+                data.get("files"), dict):
+            entries = {k: v for k, v in data["files"].items()
+                       if isinstance(v, list) and len(v) == 5}
+        return cls(path, entries)
+
+    def hash(self, path: Path) -> str | None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        key = str(path)
+        sig = _signature(st)
+        known = self.entries.get(key)
+        if known is not None and tuple(known[:4]) == sig:
+            return known[4]
+        read_at = time.time_ns()
+        value = _hash_content(path)
+        if value is not None and read_at - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+            try:
+                unchanged = _signature(os.stat(path)) == sig
+            except OSError:
+                unchanged = False
+            if unchanged:
+                self.entries[key] = [*sig, value]
+                self.dirty = True
+        return value
+
+    def written(self, path: Path, content: str, mtime_ns: int) -> None:
+        try:
+            st = os.stat(path)
+        except OSError:
+            return
+        if st.st_mtime_ns == mtime_ns:  # else someone wrote it after us: hash it later
+            self.entries[str(path)] = [*_signature(st), content]
+            self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        data = json.dumps({"format": FORMAT, "files": self.entries},
+                          separators=(",", ":")).encode()
+        try:
+            atomic_write(self.path, data)
+        except L10nError as exc:
+            log.warning("could not save the cache: %s", exc)
+        self.dirty = False
+
+
+# The memo of the workspace this process works on: loaded when a step opens its cache.
+_memo: ContentMemo | None = None
+
+
+def _use_memo(root: Path) -> ContentMemo:
+    global _memo
+    if _memo is None or _memo.path != root / CACHE_DIR / STAT_FILE:
+        _memo = ContentMemo.load(root)
+    return _memo
+
+
+def _hash_content(path: Path) -> str | None:
     try:
         with open(path, "rb") as fh:
             return hashlib.file_digest(fh, "sha256").hexdigest()
     except OSError:
         return None
+
+
+def hash_file(path: Path) -> str | None:
+    """sha256 of a file's content; None when it does not exist or cannot be read
+    (the step itself then reports why, when it tries to read the file)."""
+    if _memo is not None:
+        return _memo.hash(path)
+    return _hash_content(path)
+
+
+def note_written(path: Path, content: str, mtime_ns: int) -> None:
+    """Record the hash of a file l10n has just put in place (see `ContentMemo`)."""
+    if _memo is not None:
+        _memo.written(path, content, mtime_ns)
 
 
 class StepCache:
@@ -88,6 +205,7 @@ class StepCache:
             {"format": FORMAT, "step": step, "code": code_fingerprint(), "settings": settings},
             sort_keys=True).encode()).hexdigest()
         path = cfg.root / CACHE_DIR / f"{step}.json"
+        _use_memo(cfg.root)
         records: dict[str, Record] = {}
         try:
             data = json.loads(path.read_bytes())
@@ -120,6 +238,8 @@ class StepCache:
             atomic_write(self.path, data)
         except L10nError as exc:
             log.warning("could not save the cache: %s", exc)
+        if _memo is not None:
+            _memo.save()
 
 
 def sub_records(record: Record, key: str) -> dict[str, Record]:

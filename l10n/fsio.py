@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -61,8 +62,19 @@ def sweep_temp_files(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
+# New files get a modification time this far in the past (see `_write_temp`).
+BACKDATE_NS = 1_000_000_000
+
+
 def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool = True
-                ) -> Path:
+                ) -> tuple[Path, int]:
+    """Write ``data`` to a temporary sibling of ``path``; returns it and the
+    modification time it was given.
+
+    That time is set a second in the past: any later write to the file, by anyone,
+    stamps the current time, so a file still carrying exactly this time (with the
+    same size, inode and change time) has not been written since. `l10n.cache` uses
+    that to trust a recorded content hash without reading the file again."""
     name = display or str(path)  # how errors name the file
     folder = path.parent
     try:
@@ -74,8 +86,11 @@ def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool 
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
+            now = time.time_ns()
+            mtime = now - BACKDATE_NS
+            os.utime(fh.fileno(), ns=(now, mtime))
             if sync:
-                fh.flush()
                 os.fsync(fh.fileno())
         if path.exists():
             with contextlib.suppress(OSError):
@@ -88,7 +103,7 @@ def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
-    return Path(tmp)
+    return Path(tmp), mtime
 
 
 @dataclass(frozen=True)
@@ -101,6 +116,8 @@ class StagedFile:
     tmp: Path | None
     expect: str | None = None
     display: str | None = None
+    content: str | None = None  # the sha256 of the new content
+    mtime_ns: int | None = None  # the modification time the temporary file was given
 
 
 def removal(path: Path, expect: str | None = None, display: str | None = None) -> StagedFile:
@@ -109,12 +126,13 @@ def removal(path: Path, expect: str | None = None, display: str | None = None) -
 
 
 def write_staged(path: Path, data: bytes, expect: str | None = None,
-                 display: str | None = None) -> StagedFile:
-    """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`."""
+                 display: str | None = None, content: str | None = None) -> StagedFile:
+    """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`.
+    ``content``: the digest of ``data``, if the caller has it already."""
     # Not synced here: the transaction syncs all its files at once before the renames.
     _check_writable(path, display or str(path))
-    return StagedFile(path, _write_temp(path, data, display, sync=False), expect,
-                      display or str(path))
+    tmp, mtime = _write_temp(path, data, display, sync=False)
+    return StagedFile(path, tmp, expect, display or str(path), content or digest(data), mtime)
 
 
 def discard(staged: Iterable[StagedFile]) -> None:
@@ -144,17 +162,21 @@ class Transaction:
     def __init__(self) -> None:
         # (path, temporary file or None for a removal, expected digest, display name)
         self._staged: list[tuple[Path, Path | None, str | None, str]] = []
+        # path -> (digest of the new content, modification time given to it)
+        self._contents: dict[Path, tuple[str, int]] = {}
+        # After a commit: the files put in place, with their digest and modification time.
+        self.written: list[tuple[Path, str, int]] = []
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
-        _check_writable(path, display or str(path))
-        tmp = _write_temp(path, data, display, sync=False)
-        self._staged.append((path, tmp, expect, display or str(path)))
+        self.adopt(write_staged(path, data, expect, display))
 
     def adopt(self, staged: StagedFile) -> None:
         """Take over a file staged elsewhere (by `write_staged`), to commit or discard."""
         self._staged.append((staged.path, staged.tmp, staged.expect,
                              staged.display or str(staged.path)))
+        if staged.content is not None and staged.mtime_ns is not None:
+            self._contents[staged.path] = (staged.content, staged.mtime_ns)
 
     @property
     def paths(self) -> list[Path]:
@@ -184,6 +206,8 @@ class Transaction:
                 except OSError as exc:
                     raise L10nError(f"cannot write: {exc.strerror or exc}", display) from None
             _sync_folders({path.parent for path, _, _, _ in self._staged})
+            self.written = [(path, *self._contents[path]) for path, tmp, _, _ in self._staged
+                            if tmp is not None and path in self._contents]
         finally:
             self.rollback()
 
@@ -193,6 +217,7 @@ class Transaction:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp)
         self._staged.clear()
+        self._contents.clear()
 
     def __enter__(self) -> Transaction:
         return self

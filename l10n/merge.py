@@ -293,8 +293,9 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
                                 source_page=source_page, catalog=catalog_of(lang))
             result.warnings = page.warnings
             result.counts = {"translated": page.used}
-            result.changed = outcome.stage_if_changed(out, page.data, out_name)
-            pages[lang] = {"catalog": catalog, "built": linked, "out": digest(page.data),
+            out_digest = digest(page.data)
+            result.changed = outcome.stage_if_changed(out, page.data, out_name, out_digest)
+            pages[lang] = {"catalog": catalog, "built": linked, "out": out_digest,
                            "counts": result.counts,
                            "warnings": [[w.message, w.path, w.line] for w in page.warnings]}
             outcome.results.append(result)
@@ -315,8 +316,9 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
             out = cfg.output_file(folder, slug)
             out_name = display_name(cfg, out)
             result = ArticleResult(slug=slug, lang=folder, path=out_name, counts={"original": 1})
-            result.changed = outcome.stage_if_changed(out, page_data, out_name)
-            original = {"folder": folder, "built": linked, "out": digest(page_data)}
+            out_digest = digest(page_data)
+            result.changed = outcome.stage_if_changed(out, page_data, out_name, out_digest)
+            original = {"folder": folder, "built": linked, "out": out_digest}
             outcome.results.append(result)
     except BaseException:
         outcome.discard()

@@ -20,7 +20,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import StepCache
+from .cache import StepCache, note_written
 from .config import Config
 from .errors import L10nError
 from .fsio import StagedFile, Transaction, discard, removal, write_staged
@@ -43,18 +43,21 @@ class ArticleOutcome:
     record: dict[str, Any] | None = None
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
-              display: str | None = None) -> None:
-        """Write new content for ``path`` to a temporary file, to be committed."""
-        self.staged.append(write_staged(path, data, expect=expect, display=display))
+              display: str | None = None, content: str | None = None) -> None:
+        """Write new content for ``path`` to a temporary file, to be committed.
+        ``content``: the digest of ``data``, when the caller has it."""
+        self.staged.append(write_staged(path, data, expect=expect, display=display,
+                                        content=content))
 
-    def stage_if_changed(self, path: Path, data: bytes, display: str | None = None) -> bool:
+    def stage_if_changed(self, path: Path, data: bytes, display: str | None = None,
+                         content: str | None = None) -> bool:
         """Stage ``data`` unless ``path`` already holds exactly that; True if staged."""
         try:
             if path.read_bytes() == data:
                 return False
         except OSError:
             pass
-        self.stage(path, data, display=display)
+        self.stage(path, data, display=display, content=content)
         return True
 
     def stage_removal(self, path: Path, display: str | None = None) -> bool:
@@ -90,6 +93,9 @@ def run_step(cache: StepCache, plans: Sequence[Plan], work: Callable[[Any], Arti
                 tx.adopt(staged)
             cache.put(slug, outcome.record)
             results.extend(outcome.results)
+    # What was just written needs no reading again to be known by its hash.
+    for path, content, mtime in tx.written:
+        note_written(path, content, mtime)
     return results
 
 

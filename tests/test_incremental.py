@@ -5,11 +5,14 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from l10n.cache import RACY_NS
 from l10n.catalog import read_catalog, render_catalog
 from l10n.cli import main
 from l10n.config import Config, load_config
@@ -234,3 +237,60 @@ def test_a_translation_edited_after_approval_is_taken_down_by_merge(cfg: Config)
     result = next(r for r in merge(cfg) if (r.slug, r.lang) == ("ocean-heat-record", "fr"))
     assert result.skipped and "removed the page built earlier" in result.skipped
     assert not page.exists()
+
+
+def _same_size_edit(path: Path, old: bytes, new: bytes) -> None:
+    """Rewrite a file in place: same size, same inode, right away (same clock tick)."""
+    data = path.read_bytes()
+    assert old in data and len(old) == len(new)
+    with open(path, "r+b") as fh:  # in place: the inode stays
+        fh.write(data.replace(old, new, 1))
+
+
+def test_a_same_size_edit_right_after_a_run_is_seen(cfg: Config) -> None:
+    # The workspace remembers file hashes by stat; an edit that keeps size and inode,
+    # made at once after the run (the same clock tick), must still count as an edit.
+    out = cfg.output_file("de", "wahl-ergebnisse")
+    expected = out.read_bytes()
+    _same_size_edit(out, b"<body", b"<BODY")
+    assert _redone(merge(cfg)) == {("wahl-ergebnisse", "de")}
+    assert out.read_bytes() == expected
+    po = cfg.catalog_file("fr", "stadtrat-radwege")
+    text = po.read_bytes()
+    _same_size_edit(po, b'msgstr "', b'msgstr "')  # content the same: still up to date
+    assert po.read_bytes() == text
+    assert _redone(update(cfg)) == set()
+
+
+def test_an_edit_that_restores_the_old_modification_time_is_seen(cfg: Config) -> None:
+    source = cfg.source_file("ocean-heat-record")
+    assert all(r.up_to_date for r in extract(cfg))  # its hash is now on record
+    st = source.stat()
+    _same_size_edit(source, b"Oceans set another", b"Oceans got another")
+    os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `cp -p` or a tar would
+    assert source.stat().st_mtime_ns == st.st_mtime_ns
+    assert _redone(extract(cfg)) == {("ocean-heat-record", "en")}
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_a_rerun_reads_no_page_and_no_catalog(cfg: Config) -> None:
+    # Nothing changed: the hashes on record stand for the files, which are not read.
+    # (Hashes of files not written by l10n are recorded once they are older than
+    # RACY_NS: the sources were copied in a moment ago.)
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    for step in ("extract", "update", "merge"):
+        subprocess.run([sys.executable, "-m", "l10n", "-C", str(cfg.root), step,
+                        "--jobs", "1"], env=env, check=True, capture_output=True)
+    log = cfg.root.parent / "opens.log"
+    proc = subprocess.run(["strace", "-f", "-e", "trace=openat", "-o", str(log),
+                           sys.executable, "-m", "l10n", "-C", str(cfg.root), "merge",
+                           "--jobs", "1"], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "9 unchanged (9 up to date, not redone)" in proc.stdout
+    # (Folders are opened: the sweep for temporary files left by a killed run.)
+    opened = [line for line in log.read_text().splitlines()
+              if str(cfg.root) in line and "O_DIRECTORY" not in line]
+    read = [line for line in opened if line.split('"')[1].endswith((".html", ".po", ".pot"))]
+    assert read == []
+    assert any("stat.json" in line for line in opened)  # the hashes on record
