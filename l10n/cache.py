@@ -192,10 +192,12 @@ def note_written(path: Path, content: str, mtime_ns: int) -> None:
 class StepCache:
     """The records of one step, loaded at its start and saved after its files are written."""
 
-    def __init__(self, path: Path, key: str, records: dict[str, Record]):
+    def __init__(self, path: Path, key: str, records: dict[str, Record],
+                 loaded: bool = False):
         self.path = path
         self.key = key
         self.records = records
+        self.dirty = not loaded  # a re-run that changed nothing does not rewrite the file
 
     @classmethod
     def open(cls, cfg: Config, step: str, settings: dict[str, Any]) -> StepCache:
@@ -215,29 +217,39 @@ class StepCache:
                 and isinstance(data.get("articles"), dict)):
             records = {slug: rec for slug, rec in data["articles"].items()
                        if isinstance(rec, dict)}
+            return cls(path, key, records, loaded=len(records) == len(data["articles"]))
         return cls(path, key, records)
 
     def get(self, slug: str) -> Record | None:
         return self.records.get(slug)
 
     def put(self, slug: str, record: Record | None) -> None:
+        old = self.records.get(slug)
         if record is None:
-            self.records.pop(slug, None)
-        else:
+            if old is not None:
+                del self.records[slug]
+                self.dirty = True
+        elif old is not record and old != record:
             self.records[slug] = record
+            self.dirty = True
 
     def save(self, keep: Iterable[str] | None = None) -> None:
         """Write the records (only those of ``keep``, when given: the articles that
         still exist). A cache that cannot be written is only a missed shortcut."""
         if keep is not None:
             wanted = set(keep)
-            self.records = {k: v for k, v in self.records.items() if k in wanted}
-        data = json.dumps({"key": self.key, "articles": self.records}, sort_keys=True,
-                          separators=(",", ":")).encode()
-        try:
-            atomic_write(self.path, data)
-        except L10nError as exc:
-            log.warning("could not save the cache: %s", exc)
+            kept = {k: v for k, v in self.records.items() if k in wanted}
+            if len(kept) != len(self.records):
+                self.records = kept
+                self.dirty = True
+        if self.dirty:
+            data = json.dumps({"key": self.key, "articles": self.records}, sort_keys=True,
+                              separators=(",", ":")).encode()
+            try:
+                atomic_write(self.path, data)
+                self.dirty = False
+            except L10nError as exc:
+                log.warning("could not save the cache: %s", exc)
         if _memo is not None:
             _memo.save()
 
