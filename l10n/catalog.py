@@ -18,7 +18,7 @@ from .errors import CatalogError
 from .fsio import digest
 from .locale import display_name, plural_forms
 from .model import Segment
-from .poio import WRAP, read_po, template_entry, unescape, write_po, write_template
+from .poio import WRAP, read_po, template_body, unescape, write_po, write_template
 
 POEntry = polib.POEntry
 POFile = polib.POFile
@@ -107,11 +107,8 @@ class TemplateText:
     def __init__(self, segments: Iterable[Segment], source_ref: str, source_lang: str,
                  slug: str) -> None:
         entries = _template_entries(segments, source_ref)
-        out: list[str] = []
-        for ctx, msgid, comment, occurrences in entries:
-            template_entry(out, ctx, msgid, comment, occurrences)
         self.entries = len(entries)
-        self._body = "\n".join(out)
+        self._body = template_body(entries)
         self._args = (slug, source_ref, source_lang)
 
     def render(self, created: str | None = None, revised: str = "") -> bytes:

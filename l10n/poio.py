@@ -19,6 +19,7 @@ import gc
 import re
 import textwrap
 from bisect import bisect_right
+from collections.abc import Iterable
 from itertools import accumulate, repeat
 
 import polib
@@ -227,16 +228,39 @@ def _extracted(out: list[str], text: str, found: list[tuple[str, str]]) -> None:
             _occurrences(out, found)
 
 
-def template_entry(out: list[str], msgctxt: str | None, msgid: str, comment: str,
-                   occurrences: list[tuple[str, str]]) -> None:
-    """The lines of an untranslated template entry, as `write_po` writes a POEntry
-    holding just these fields (building that object was half of writing a template)."""
-    _extracted(out, comment, occurrences)
-    if msgctxt is not None:
-        _field(out, "", "msgctxt", _ROOM_MSGCTXT, msgctxt)
-    _field(out, "", "msgid", _ROOM_MSGID, msgid)
-    out.append('msgstr ""')
-    out.append("")
+def template_body(entries: Iterable[tuple[str | None, str, str, list[tuple[str, str]]]]
+                  ) -> str:
+    """The lines of untranslated template entries, (msgctxt, msgid, extracted comment,
+    occurrences) each, as `write_po` writes POEntry objects holding just these fields
+    (building those objects was half of writing a template); joined by newlines, each
+    entry's lines ending with an empty one. The commonest cases are spelt out."""
+    out: list[str] = []
+    append = out.append
+    care = _NEEDS_CARE_RE.search
+    for msgctxt, msgid, comment, occurrences in entries:
+        if len(comment) <= WRAP - 3 and "\n" not in comment:
+            if comment:
+                append("#. " + comment)
+        else:
+            _comment(out, "#. ", comment)
+        if len(occurrences) == 1:
+            path, line = occurrences[0]
+            ref = f"{path}:{line}" if line else f"{path}"
+            if len(ref) <= WRAP - 3:
+                append("#: " + ref)
+            else:
+                _occurrences(out, occurrences)
+        elif occurrences:
+            _occurrences(out, occurrences)
+        if msgctxt is not None:
+            _field(out, "", "msgctxt", _ROOM_MSGCTXT, msgctxt)
+        if len(msgid) <= _ROOM_MSGID and care(msgid) is None:
+            append(f'msgid "{msgid}"')
+        else:
+            _field(out, "", "msgid", _ROOM_MSGID, msgid)
+        append('msgstr ""')
+        append("")
+    return "\n".join(out)
 
 
 def _entry(out: list[str], e: POEntry) -> None:
