@@ -335,7 +335,7 @@ def _header(out: list[str], header: str, fields: list[tuple[str, str]], fuzzy: b
 def write_template(header: str, metadata: dict[str, str], body: str) -> str:
     """The text `write_po` gives for a catalog with this header comment, these header
     fields and, as ``body``, its entries' lines joined by newlines (each entry's lines
-    end with an empty one, as `template_entry` makes them); empty for no entries."""
+    end with an empty one, as `template_body` makes them); empty for no entries."""
     out: list[str] = []
     _header(out, header, ordered_metadata(metadata), False)
     head = "\n".join(out)
