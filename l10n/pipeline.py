@@ -13,7 +13,7 @@ from pathlib import Path
 from .cache import Record, StepCache, hash_file, settings_of, sub_records
 from .catalog import (
     POFile,
-    build_template,
+    TemplateText,
     parse_catalog,
     read_catalog,
     render_catalog,
@@ -107,17 +107,17 @@ def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
     doc = parse_html(data, source_name)
     segments = extract_segments(doc)
     lang = article_language(cfg, doc)
-    pot = build_template(segments, source_name, lang, slug)
+    pot = TemplateText(segments, source_name, lang, slug)
     target = cfg.template_file(slug)
     target_name = display_name(cfg, target)
     old = read_bytes_if_any(target, display_name(cfg, target))
     result = ArticleResult(slug=slug, lang=lang, path=target_name,
-                           counts={"segments": len(pot), "occurrences": len(segments)})
+                           counts={"segments": pot.entries, "occurrences": len(segments)})
     outcome = ArticleOutcome([result])
-    if same_content(pot, old):
+    if pot.same_as(old):
         written = old
     else:
-        written = render_catalog(pot)
+        written = pot.render()
         outcome.stage(target, written, expect=_digest_or_none(old), display=target_name)
         result.changed = True
     outcome.record = {"source": digest(data), "template": digest(written or b""),

@@ -19,6 +19,7 @@ import gc
 import re
 import textwrap
 from bisect import bisect_right
+from collections.abc import Iterable
 from itertools import accumulate, repeat
 
 import polib
@@ -208,6 +209,60 @@ _ROOM_MSGID = _ROOM["msgid"]
 _ROOM_MSGSTR = _ROOM["msgstr"]
 
 
+def _extracted(out: list[str], text: str, found: list[tuple[str, str]]) -> None:
+    """The ``#.`` and ``#:`` lines of an active entry."""
+    if text:
+        if len(text) <= WRAP - 3 and "\n" not in text:
+            out.append("#. " + text)
+        else:
+            _comment(out, "#. ", text)
+    if found:
+        if len(found) == 1:
+            path, line = found[0]
+            ref = f"{path}:{line}" if line else f"{path}"
+            if len(ref) <= WRAP - 3:
+                out.append("#: " + ref)
+            else:
+                _occurrences(out, found)
+        else:
+            _occurrences(out, found)
+
+
+def template_body(entries: Iterable[tuple[str | None, str, str, list[tuple[str, str]]]]
+                  ) -> str:
+    """The lines of untranslated template entries, (msgctxt, msgid, extracted comment,
+    occurrences) each, as `write_po` writes POEntry objects holding just these fields
+    (building those objects was half of writing a template); joined by newlines, each
+    entry's lines ending with an empty one. The commonest cases are spelt out."""
+    out: list[str] = []
+    append = out.append
+    care = _NEEDS_CARE_RE.search
+    for msgctxt, msgid, comment, occurrences in entries:
+        if len(comment) <= WRAP - 3 and "\n" not in comment:
+            if comment:
+                append("#. " + comment)
+        else:
+            _comment(out, "#. ", comment)
+        if len(occurrences) == 1:
+            path, line = occurrences[0]
+            ref = f"{path}:{line}" if line else f"{path}"
+            if len(ref) <= WRAP - 3:
+                append("#: " + ref)
+            else:
+                _occurrences(out, occurrences)
+        elif occurrences:
+            _occurrences(out, occurrences)
+        if msgctxt is not None:
+            _field(out, "", "msgctxt", _ROOM_MSGCTXT, msgctxt)
+        if len(msgid) <= _ROOM_MSGID and care(msgid) is None:
+            append(f'msgid "{msgid}"')
+        else:
+            _field(out, "", "msgid", _ROOM_MSGID, msgid)
+        append('msgstr ""')
+        append("")
+    return "\n".join(out)
+
+
 def _entry(out: list[str], e: POEntry) -> None:
     obsolete = e.obsolete
     text = e.tcomment
@@ -217,23 +272,7 @@ def _entry(out: list[str], e: POEntry) -> None:
         else:
             _comment(out, "# ", text)
     if not obsolete:
-        text = e.comment
-        if text:
-            if len(text) <= WRAP - 3 and "\n" not in text:
-                out.append("#. " + text)
-            else:
-                _comment(out, "#. ", text)
-        found = e.occurrences
-        if found:
-            if len(found) == 1:
-                path, line = found[0]
-                ref = f"{path}:{line}" if line else f"{path}"
-                if len(ref) <= WRAP - 3:
-                    out.append("#: " + ref)
-                else:
-                    _occurrences(out, found)
-            else:
-                _occurrences(out, found)
+        _extracted(out, e.comment, e.occurrences)
     if e.flags:
         out.append("#, " + ", ".join(e.flags))
     if e.previous_msgctxt is not None or e.previous_msgid is not None or \
@@ -266,32 +305,47 @@ def _natural_key(name: str) -> list[int | str]:
     return [int(p) if p.isdigit() else p.lower() for p in _DIGITS_RE.split(name)]
 
 
-def ordered_metadata(po: POFile) -> list[tuple[str, str]]:
-    """The header fields in the order polib writes them: the standard ones first,
-    the rest in natural order."""
-    rest = dict(po.metadata)
+def ordered_metadata(po: POFile | dict[str, str]) -> list[tuple[str, str]]:
+    """The header fields (of a catalog, or the fields themselves) in the order polib
+    writes them: the standard ones first, the rest in natural order."""
+    rest = dict(po if isinstance(po, dict) else po.metadata)
     fields = [(name, rest.pop(name)) for name in _METADATA_ORDER if name in rest]
     fields += [(name, rest[name]) for name in sorted(rest, key=_natural_key)]
     return fields
 
 
-def write_po(po: POFile) -> str:
-    """The text of a catalog, exactly as polib 1.2.0 writes it at width 78."""
-    out: list[str] = []
-    for line in po.header.split("\n"):
+def _header(out: list[str], header: str, fields: list[tuple[str, str]], fuzzy: bool
+            ) -> None:
+    """The file's header comment and the header entry, with its blank line."""
+    for line in header.split("\n"):
         if not line:
             out.append("#")
         elif line[0] in ",:":
             out.append("#" + line)
         else:
             out.append("# " + line)
-    fields = ordered_metadata(po)
-    if po.metadata_is_fuzzy:
+    if fuzzy:
         out.append("#, fuzzy")
     out.append('msgid ""')
-    header = "\n".join([f"{name}: {value}" for name, value in fields]) + "\n" if fields else ""
-    _field(out, "", "msgstr", _ROOM["msgstr"], header)
+    text = "\n".join([f"{name}: {value}" for name, value in fields]) + "\n" if fields else ""
+    _field(out, "", "msgstr", _ROOM["msgstr"], text)
     out.append("")
+
+
+def write_template(header: str, metadata: dict[str, str], body: str) -> str:
+    """The text `write_po` gives for a catalog with this header comment, these header
+    fields and, as ``body``, its entries' lines joined by newlines (each entry's lines
+    end with an empty one, as `template_body` makes them); empty for no entries."""
+    out: list[str] = []
+    _header(out, header, ordered_metadata(metadata), False)
+    head = "\n".join(out)
+    return head + "\n" + body if body else head
+
+
+def write_po(po: POFile) -> str:
+    """The text of a catalog, exactly as polib 1.2.0 writes it at width 78."""
+    out: list[str] = []
+    _header(out, po.header, ordered_metadata(po), bool(po.metadata_is_fuzzy))
     obsolete = []
     for e in po:
         if e.obsolete:
@@ -354,6 +408,9 @@ def _unescape(s: str) -> str:
         # Pairs of backslashes are found from the left, as a left-to-right scan does.
         return "\\".join([_unescape_pairless(p) for p in s.split("\\\\")])
     return _unescape_pairless(s)
+
+
+unescape = _unescape
 
 
 def _quoted_obsolete(s: str, checked: bool = True) -> str:
