@@ -431,6 +431,24 @@ class _Attr:
 Slot = _Run | _Attr
 
 
+_new_segment = object.__new__
+
+
+def _segment(msgid: str, context: str | None, element: str, line: int,
+             notes: tuple[str, ...] = ()) -> Segment:
+    """``Segment(msgid, context, element, line, notes)``, built faster: a frozen
+    dataclass sets each field through object.__setattr__, which is a good part of
+    the cost of a segment when a page has thousands."""
+    seg = _new_segment(Segment)
+    fields = seg.__dict__
+    fields["msgid"] = msgid
+    fields["context"] = context
+    fields["element"] = element
+    fields["line"] = line
+    fields["notes"] = notes
+    return seg
+
+
 def _tag(el: etree._Element) -> str | None:
     """The lower-case tag of an element, or None for comments and processing instructions."""
     tag = el.tag
@@ -467,7 +485,8 @@ def _has_content(text: str | None) -> bool:
 
 def _translatable(text: str) -> bool:
     text = text.strip()
-    return _has_letters(text) and not _URL_RE.match(text)
+    # No address has a space in it: most texts skip the URL pattern.
+    return _has_letters(text) and (" " in text or not _URL_RE.match(text))
 
 
 # What the walk needs to know of an element's tag, as one of five kinds (ordered:
@@ -691,7 +710,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 if _no_translate(el):
                     skipped.append(el)
                 elif _translatable(lead):
-                    seg = Segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
+                    seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
                                   el.sourceline or 1)
                     found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0)))
             elif el in holder_set and _no_translate(el):
@@ -770,7 +789,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
                 if not _translatable(text):
                     return None
                 return (order[child] * 3 + 1,
-                        Segment(_collapse(text).strip(" "), None, tag.lower(),
+                        _segment(_collapse(text).strip(" "), None, tag.lower(),
                                 child.sourceline or 1), _Run(child, [], 0, 0))
         elif kind is not None and kind < _OPEN:
             # A lone script, comment or image between blocks, with no text around it
@@ -799,7 +818,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             return None
         run = _Run(parent, kids, start, end)
         return (_position(run, order),
-                Segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
+                _segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
                         _line_of(run)), run)
     # Text and placeholder tags alternate: parts[0::2] is the text, parts[1::2] tags.
     parts: list[str] = [lead]
@@ -854,7 +873,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             parts[i] = escape_text(_collapse_space(part))
     msgid = _collapse_space("".join(parts)).strip(" ")
     run = _Run(parent, kids, start, end, placeholders)
-    seg = Segment(msgid, None, _tag(parent) or "text", _line_of(run), tuple(notes))
+    seg = _segment(msgid, None, _tag(parent) or "text", _line_of(run), tuple(notes))
     return _position(run, order), seg, run
 
 
@@ -962,18 +981,18 @@ def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._E
         key = (get("name") or get("property") or "").strip().lower()
         content = get("content")
         if key in META_NAMES and content and _translatable(content):
-            found.append((at, Segment(_collapse(content).strip(" "), key, f"meta[{key}]",
+            found.append((at, _segment(_collapse(content).strip(" "), key, f"meta[{key}]",
                                       el.sourceline or 1), _Attr(el, "content")))
         return
     for name in TEXT_ATTRIBUTES:
         value = get(name)
         if value and _translatable(value):
-            found.append((at, Segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
+            found.append((at, _segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
                                       el.sourceline or 1), _Attr(el, name)))
     if tag == "input" and (get("type") or "").lower() in ("button", "submit", "reset"):
         value = get("value")
         if value and _translatable(value):
-            found.append((at, Segment(_collapse(value).strip(" "), "value", "input@value",
+            found.append((at, _segment(_collapse(value).strip(" "), "value", "input@value",
                                       el.sourceline or 1), _Attr(el, "value")))
 
 
