@@ -668,6 +668,13 @@ _NO_TRANSLATE_CANDIDATES = etree.XPath(
 
 def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     """Every segment of a document with the place it came from, in document order."""
+    for _, seg, slot in _find(root, True):
+        yield seg, slot  # type: ignore[misc]  (slots=True: every slot is set)
+
+
+def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | None]]:
+    """The segments of a document with their positions, in document order, and their
+    slots if ``slots`` (extraction needs only the segments: runs get None)."""
     info = _Analysis()
     # Document positions order the segments. The elements that may carry a
     # translatable attribute (see _add_attribute_segments) are picked from the same list:
@@ -684,7 +691,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     # same position stay in the order they were found. A position is
     # 3 * (document position of an element) + 0 for its attributes, + 1 for a run
     # that starts inside it, + 2 for a run that starts right after it ends.
-    found: list[tuple[int, Segment, Slot]] = []
+    found: list[tuple[int, Segment, Slot | None]] = []
     for el in holders:
         tag = _tag(el)
         if tag is not None:
@@ -712,7 +719,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 elif _translatable(lead):
                     seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
                                   el.sourceline or 1)
-                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0)))
+                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
             elif el in holder_set and _no_translate(el):
                 skipped.append(el)
             continue
@@ -741,14 +748,15 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 continue
             # An empty gap between two blocks holds no segment unless its text does.
             if i > start or (lead and not lead.isspace() and has_content(lead)):
-                item = _segment_of(el, children, start, i, lead or "", info, order)
+                item = _segment_of(el, children, start, i, lead or "", info, order, slots)
                 if item is not None:
                     found.append(item)
             blocks.append(child)
             start = i + 1
             lead = child.tail
         if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
-            item = _segment_of(el, children, start, len(children), lead or "", info, order)
+            item = _segment_of(el, children, start, len(children), lead or "", info,
+                               order, slots)
             if item is not None:
                 found.append(item)
         if blocks:
@@ -760,10 +768,10 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
         for el in skipped:
             dead.update(el.iter())
     found.sort(key=_first)
-    for _, seg, slot in found:
-        if dead and isinstance(slot, _Attr) and slot.element in dead:
-            continue
-        yield seg, slot
+    if dead:
+        found = [item for item in found
+                 if not (type(item[2]) is _Attr and item[2].element in dead)]
+    return found
 
 
 _first = itemgetter(0)
@@ -771,10 +779,11 @@ _TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
 
 
 def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
-                lead: str, info: _Analysis, order: dict[etree._Element, int]
-                ) -> tuple[int, Segment, _Run] | None:
+                lead: str, info: _Analysis, order: dict[etree._Element, int], slots: bool
+                ) -> tuple[int, Segment, _Run | None] | None:
     """The segment of a run (kids[start:end] of parent, after the text ``lead``) with
-    its position (see _walk) and slot, or None when it holds nothing to translate."""
+    its position (see _find) and slot (if ``slots``), or None when it holds nothing
+    to translate."""
     search = _ALNUM_RE.search
     if end - start == 1 and not lead.strip():
         # The commonest run, a lone link or emphasis with only text in it
@@ -790,7 +799,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
                     return None
                 return (order[child] * 3 + 1,
                         _segment(_collapse(text).strip(" "), None, tag.lower(),
-                                child.sourceline or 1), _Run(child, [], 0, 0))
+                                child.sourceline or 1),
+                        _Run(child, [], 0, 0) if slots else None)
         elif kind is not None and kind < _OPEN:
             # A lone script, comment or image between blocks, with no text around it
             # (as the test below finds).
@@ -816,10 +826,10 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
     if start == end:
         if not _translatable(lead):
             return None
-        run = _Run(parent, kids, start, end)
-        return (_position(run, order),
+        return (_position(parent, kids, start, order),
                 _segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
-                        _line_of(run)), run)
+                         _line_of(parent, kids, start, end, lead)),
+                _Run(parent, kids, start, end) if slots else None)
     # Text and placeholder tags alternate: parts[0::2] is the text, parts[1::2] tags.
     parts: list[str] = [lead]
     notes: list[str] = []
@@ -872,17 +882,19 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         if "&" in part or "<" in part:
             parts[i] = escape_text(_collapse_space(part))
     msgid = _collapse_space("".join(parts)).strip(" ")
-    run = _Run(parent, kids, start, end, placeholders)
-    seg = _segment(msgid, None, _tag(parent) or "text", _line_of(run), tuple(notes))
-    return _position(run, order), seg, run
+    seg = _segment(msgid, None, _tag(parent) or "text",
+                   _line_of(parent, kids, start, end, lead), tuple(notes))
+    return (_position(parent, kids, start, order), seg,
+            _Run(parent, kids, start, end, placeholders) if slots else None)
 
 
-def _position(run: _Run, order: dict[etree._Element, int]) -> int:
+def _position(parent: etree._Element, kids: list[etree._Element], start: int,
+              order: dict[etree._Element, int]) -> int:
     # A run starts right after its parent's start tag, or right after the block (or
     # trimmed placeholder) that precedes it, that is after its last descendant.
-    if run.start == 0:
-        return order[run.parent] * 3 + 1
-    last = run.kids[run.start - 1]
+    if start == 0:
+        return order[parent] * 3 + 1
+    last = kids[start - 1]
     while len(last):
         last = last[-1]
     return order[last] * 3 + 2
@@ -963,17 +975,19 @@ def _describe_opaque(el: etree._Element) -> str | None:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _line_of(run: _Run) -> int:
-    if run.start > 0 and run.lead().strip():
-        ref = run.kids[run.start - 1]
-    elif run.end > run.start and not run.lead().strip():
-        ref = run.kids[run.start]
+def _line_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
+             lead: str) -> int:
+    """The line of a run (kids[start:end] of parent after the text ``lead``)."""
+    if start > 0 and lead.strip():
+        ref = kids[start - 1]
+    elif end > start and not lead.strip():
+        ref = kids[start]
     else:
-        ref = run.parent
-    return ref.sourceline or run.parent.sourceline or 1
+        ref = parent
+    return ref.sourceline or parent.sourceline or 1
 
 
-def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._Element,
+def _add_attribute_segments(found: list[tuple[int, Segment, Slot | None]], el: etree._Element,
                             tag: str, at: int) -> None:
     """Add the segments of an element's translatable attributes, at position ``at``."""
     get = el.get
@@ -998,7 +1012,7 @@ def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._E
 
 def extract_segments(doc: HtmlDocument) -> list[Segment]:
     """The translatable segments of a document, in document order."""
-    return [seg for seg, _ in _walk(doc.root)]
+    return [seg for _, seg, _ in _find(doc.root, False)]
 
 
 # -------------------------------------------------------------------------- rebuilding
