@@ -785,16 +785,18 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
     its position (see _find) and slot (if ``slots``), or None when it holds nothing
     to translate."""
     search = _ALNUM_RE.search
-    if end - start == 1 and not lead.strip():
+    kinds = info.kinds
+    if end - start == 1 and (not lead or lead.isspace()):
         # The commonest run, a lone link or emphasis with only text in it
         # (``<li><a>Text</a></li>``): what _narrow does, in short.
         child = kids[start]
         tag = child.tag
-        kind = info.kinds.get(tag)
+        kind = kinds.get(tag)
         if kind == _OPEN and tag != "time" and not len(child):
             text = child.text
+            tail = child.tail
             if (text and not text.isspace() and search(text)
-                    and not (child.tail or "").strip() and not _no_translate(child)):
+                    and (not tail or tail.isspace()) and not _no_translate(child)):
                 if not _translatable(text):
                     return None
                 return (order[child] * 3 + 1,
@@ -815,6 +817,10 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             tail = child.tail
             if tail and not tail.isspace() and search(tail):
                 break
+            # Comments, images and skipped elements are opaque: no call needed.
+            kind = kinds.get(child.tag)
+            if kind is not None and kind <= _VOID:
+                continue
             known = memo.get(child)
             if known is None:
                 known = opaque(child)
@@ -854,9 +860,13 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         name = f"{base}{counter}"
         placeholders[name] = el
         tail = el.tail or ""
-        known = memo.get(el)
-        if known is None:
-            known = opaque(el)
+        kind = kinds.get(tag)
+        if kind is not None and kind <= _VOID:
+            known = True
+        else:
+            known = memo.get(el)
+            if known is None:
+                known = opaque(el)
         if known:
             parts.append(f"<{name}/>")
             parts.append(tail)
@@ -905,33 +915,42 @@ def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end:
             ) -> tuple[etree._Element, list[etree._Element], int, int, str]:
     """Trim text-less placeholders off the ends of a run, and step into an inline
     element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
-    memo, opaque, content = info.opaque_memo, info.opaque, info.content
+    memo, opaque, content, kinds = info.opaque_memo, info.opaque, info.content, info.kinds
     while True:
         # Images, line breaks, comments and other text-less inline things at either
-        # end of a run stay where they are, outside the segment.
-        while start < end and not lead.strip():
+        # end of a run stay where they are, outside the segment. (Comments, images
+        # and skipped elements are opaque whatever they hold: no call needed.)
+        while start < end and (not lead or lead.isspace()):
             el = kids[start]
-            known = memo.get(el)
-            if known is None:
-                known = opaque(el)
-            if not known or (el.tag == "time" and content(el)):
-                break
+            tag = el.tag
+            kind = kinds.get(tag)
+            if kind is None or kind > _VOID:
+                known = memo.get(el)
+                if known is None:
+                    known = opaque(el)
+                if not known or (tag == "time" and content(el)):
+                    break
             lead = el.tail or ""
             start += 1
         while end > start:
             el = kids[end - 1]
-            if (el.tail or "").strip():
+            tail = el.tail
+            if tail and not tail.isspace():
                 break
-            known = memo.get(el)
-            if known is None:
-                known = opaque(el)
-            if not known or (el.tag == "time" and content(el)):
-                break
+            tag = el.tag
+            kind = kinds.get(tag)
+            if kind is None or kind > _VOID:
+                known = memo.get(el)
+                if known is None:
+                    known = opaque(el)
+                if not known or (tag == "time" and content(el)):
+                    break
             end -= 1
-        if end - start != 1 or lead.strip():
+        if end - start != 1 or (lead and not lead.isspace()):
             return parent, kids, start, end, lead
         el = kids[start]
-        if (el.tail or "").strip():
+        tail = el.tail
+        if tail and not tail.isspace():
             return parent, kids, start, end, lead
         known = memo.get(el)
         if known is None:
