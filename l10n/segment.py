@@ -705,14 +705,12 @@ def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | 
     stack: list[etree._Element] = [] if info.kind(root) <= _SKIP else [root]
     if not stack:
         skipped.append(root)
-    pop = stack.pop
+    pop, push = stack.pop, stack.append
     while stack:
         el = pop()
         lead = el.text
         if not len(el):
-            # Most containers are a paragraph, list item or cell with only text, or
-            # an empty box. Whether one is translate="no" matters only if it holds
-            # text, or attributes that it would hide.
+            # Only the root comes here: blocks without children are taken below.
             if lead and not lead.isspace() and has_content(lead):
                 if _no_translate(el):
                     skipped.append(el)
@@ -733,9 +731,10 @@ def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | 
             skipped.append(el)
             continue
         children = list(el)
-        # Cut the content into runs at the block children; blocks are walked later,
-        # in document order.
-        blocks: list[etree._Element] = []
+        # Cut the content into runs at the block children; blocks with children are
+        # walked later. The order does not matter: what is found is sorted, and
+        # only runs in a container and in one of its descendants can have the same
+        # position, found in that order whatever the order of the stack.
         start = 0
         for i, child in enumerate(children):
             tag = child.tag
@@ -751,17 +750,30 @@ def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | 
                 item = _segment_of(el, children, start, i, lead or "", info, order, slots)
                 if item is not None:
                     found.append(item)
-            blocks.append(child)
             start = i + 1
+            if len(child):
+                push(child)
+            else:
+                # Most blocks are a paragraph, list item or cell with only text, or
+                # an empty box. Whether one is translate="no" matters only if it
+                # holds text, or attributes that it would hide.
+                text = child.text
+                if text and not text.isspace() and has_content(text):
+                    if _no_translate(child):
+                        skipped.append(child)
+                    elif _translatable(text):
+                        found.append((order[child] * 3 + 1,
+                                      _segment(_collapse(text).strip(" "), None,
+                                               _tag(child) or "text", child.sourceline or 1),
+                                      _Run(child, [], 0, 0) if slots else None))
+                elif child in holder_set and _no_translate(child):
+                    skipped.append(child)
             lead = child.tail
         if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
             item = _segment_of(el, children, start, len(children), lead or "", info,
                                order, slots)
             if item is not None:
                 found.append(item)
-        if blocks:
-            blocks.reverse()
-            stack += blocks
     # Attributes inside skipped subtrees are not translated either.
     dead: set[etree._Element] = set()
     if holders:
