@@ -981,7 +981,9 @@ def _collapse(text: str) -> str:
 
 
 # Matches only whitespace that collapsing changes: most single spaces stay as they are.
-_SPACE_TO_COLLAPSE_RE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+# (Written as a run that starts with a tab or newline, or a space and more: this
+# is faster for the regex engine than a run of two or more, or a tab or newline.)
+_SPACE_TO_COLLAPSE_RE = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
 
 
 def _collapse_space(text: str) -> str:
