@@ -709,7 +709,8 @@ def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | 
     while stack:
         el = pop()
         lead = el.text
-        if not len(el):
+        size = len(el)
+        if not size:
             # Only the root comes here: blocks without children are taken below.
             if lead and not lead.isspace() and has_content(lead):
                 if _no_translate(el):
@@ -730,6 +731,28 @@ def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | 
         if value is not None and "notranslate" in value and "notranslate" in value.split():
             skipped.append(el)
             continue
+        if size == 1 and (not lead or lead.isspace()):
+            # A lone child with no text before it, most often a link or emphasis
+            # with only text in it (``<li><a>Text</a></li>``), or an image: what the
+            # loop below and _segment_of do, in short.
+            child = el[0]
+            tag = child.tag
+            kind = kinds.get(tag)
+            if kind is not None and kind < _OPEN:
+                tail = child.tail
+                if not (tail and not tail.isspace() and has_content(tail)):
+                    continue
+            elif kind == _OPEN and tag != "time" and not len(child):
+                text = child.text
+                tail = child.tail
+                if (text and not text.isspace() and has_content(text)
+                        and (not tail or tail.isspace()) and not _no_translate(child)):
+                    if _translatable(text):
+                        found.append((order[child] * 3 + 1,
+                                      _segment(_collapse(text).strip(" "), None, tag.lower(),
+                                               child.sourceline or 1),
+                                      _Run(child, [], 0, 0) if slots else None))
+                    continue
         children = list(el)
         # Cut the content into runs at the block children; blocks with children are
         # walked later. The order does not matter: what is found is sorted, and
