@@ -1025,17 +1025,7 @@ def _describe_opaque(el: etree._Element) -> str | None:
     tag = _tag(el)
     if tag is None or tag in _NOT_DESCRIBED:
         return None
-    # Only the start of the text is shown: stop reading once the part read so far
-    # (collapsing a part gives the start of the whole collapsed) has a character
-    # past the 60th that the final strip() would keep.
-    chunks: list[str] = []
-    for chunk in el.itertext():
-        chunks.append(chunk)
-        if len(chunks) % 8 == 0:
-            head = _WS_RE.sub(" ", "".join(chunks)).lstrip()
-            if len(head) > 60 and head[60:].strip():
-                return head[:57] + "..."
-    text = _WS_RE.sub(" ", "".join(chunks)).strip()
+    text = _WS_RE.sub(" ", "".join(el.itertext())).strip()
     if not text:
         return None
     return text if len(text) <= 60 else text[:57] + "..."
