@@ -431,6 +431,24 @@ class _Attr:
 Slot = _Run | _Attr
 
 
+_new_segment = object.__new__
+
+
+def _segment(msgid: str, context: str | None, element: str, line: int,
+             notes: tuple[str, ...] = ()) -> Segment:
+    """``Segment(msgid, context, element, line, notes)``, built faster: a frozen
+    dataclass sets each field through object.__setattr__, which is a good part of
+    the cost of a segment when a page has thousands."""
+    seg = _new_segment(Segment)
+    fields = seg.__dict__
+    fields["msgid"] = msgid
+    fields["context"] = context
+    fields["element"] = element
+    fields["line"] = line
+    fields["notes"] = notes
+    return seg
+
+
 def _tag(el: etree._Element) -> str | None:
     """The lower-case tag of an element, or None for comments and processing instructions."""
     tag = el.tag
@@ -467,7 +485,8 @@ def _has_content(text: str | None) -> bool:
 
 def _translatable(text: str) -> bool:
     text = text.strip()
-    return _has_letters(text) and not _URL_RE.match(text)
+    # No address has a space in it: most texts skip the URL pattern.
+    return _has_letters(text) and (" " in text or not _URL_RE.match(text))
 
 
 # What the walk needs to know of an element's tag, as one of five kinds (ordered:
@@ -649,6 +668,13 @@ _NO_TRANSLATE_CANDIDATES = etree.XPath(
 
 def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     """Every segment of a document with the place it came from, in document order."""
+    for _, seg, slot in _find(root, True):
+        yield seg, slot  # type: ignore[misc]  (slots=True: every slot is set)
+
+
+def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | None]]:
+    """The segments of a document with their positions, in document order, and their
+    slots if ``slots`` (extraction needs only the segments: runs get None)."""
     info = _Analysis()
     # Document positions order the segments. The elements that may carry a
     # translatable attribute (see _add_attribute_segments) are picked from the same list:
@@ -665,7 +691,7 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     # same position stay in the order they were found. A position is
     # 3 * (document position of an element) + 0 for its attributes, + 1 for a run
     # that starts inside it, + 2 for a run that starts right after it ends.
-    found: list[tuple[int, Segment, Slot]] = []
+    found: list[tuple[int, Segment, Slot | None]] = []
     for el in holders:
         tag = _tag(el)
         if tag is not None:
@@ -679,21 +705,20 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
     stack: list[etree._Element] = [] if info.kind(root) <= _SKIP else [root]
     if not stack:
         skipped.append(root)
-    pop = stack.pop
+    pop, push = stack.pop, stack.append
     while stack:
         el = pop()
         lead = el.text
-        if not len(el):
-            # Most containers are a paragraph, list item or cell with only text, or
-            # an empty box. Whether one is translate="no" matters only if it holds
-            # text, or attributes that it would hide.
+        size = len(el)
+        if not size:
+            # Only the root comes here: blocks without children are taken below.
             if lead and not lead.isspace() and has_content(lead):
                 if _no_translate(el):
                     skipped.append(el)
                 elif _translatable(lead):
-                    seg = Segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
+                    seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
                                   el.sourceline or 1)
-                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0)))
+                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
             elif el in holder_set and _no_translate(el):
                 skipped.append(el)
             continue
@@ -706,10 +731,33 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
         if value is not None and "notranslate" in value and "notranslate" in value.split():
             skipped.append(el)
             continue
+        if size == 1 and (not lead or lead.isspace()):
+            # A lone child with no text before it, most often a link or emphasis
+            # with only text in it (``<li><a>Text</a></li>``), or an image: what the
+            # loop below and _segment_of do, in short.
+            child = el[0]
+            tag = child.tag
+            kind = kinds.get(tag)
+            if kind is not None and kind < _OPEN:
+                tail = child.tail
+                if not (tail and not tail.isspace() and has_content(tail)):
+                    continue
+            elif kind == _OPEN and tag != "time" and not len(child):
+                text = child.text
+                tail = child.tail
+                if (text and not text.isspace() and has_content(text)
+                        and (not tail or tail.isspace()) and not _no_translate(child)):
+                    if _translatable(text):
+                        found.append((order[child] * 3 + 1,
+                                      _segment(_collapse(text).strip(" "), None, tag.lower(),
+                                               child.sourceline or 1),
+                                      _Run(child, [], 0, 0) if slots else None))
+                    continue
         children = list(el)
-        # Cut the content into runs at the block children; blocks are walked later,
-        # in document order.
-        blocks: list[etree._Element] = []
+        # Cut the content into runs at the block children; blocks with children are
+        # walked later. The order does not matter: what is found is sorted, and
+        # only runs in a container and in one of its descendants can have the same
+        # position, found in that order whatever the order of the stack.
         start = 0
         for i, child in enumerate(children):
             tag = child.tag
@@ -722,29 +770,43 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
                 continue
             # An empty gap between two blocks holds no segment unless its text does.
             if i > start or (lead and not lead.isspace() and has_content(lead)):
-                item = _segment_of(el, children, start, i, lead or "", info, order)
+                item = _segment_of(el, children, start, i, lead or "", info, order, slots)
                 if item is not None:
                     found.append(item)
-            blocks.append(child)
             start = i + 1
+            if len(child):
+                push(child)
+            else:
+                # Most blocks are a paragraph, list item or cell with only text, or
+                # an empty box. Whether one is translate="no" matters only if it
+                # holds text, or attributes that it would hide.
+                text = child.text
+                if text and not text.isspace() and has_content(text):
+                    if _no_translate(child):
+                        skipped.append(child)
+                    elif _translatable(text):
+                        found.append((order[child] * 3 + 1,
+                                      _segment(_collapse(text).strip(" "), None,
+                                               _tag(child) or "text", child.sourceline or 1),
+                                      _Run(child, [], 0, 0) if slots else None))
+                elif child in holder_set and _no_translate(child):
+                    skipped.append(child)
             lead = child.tail
         if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
-            item = _segment_of(el, children, start, len(children), lead or "", info, order)
+            item = _segment_of(el, children, start, len(children), lead or "", info,
+                               order, slots)
             if item is not None:
                 found.append(item)
-        if blocks:
-            blocks.reverse()
-            stack += blocks
     # Attributes inside skipped subtrees are not translated either.
     dead: set[etree._Element] = set()
     if holders:
         for el in skipped:
             dead.update(el.iter())
     found.sort(key=_first)
-    for _, seg, slot in found:
-        if dead and isinstance(slot, _Attr) and slot.element in dead:
-            continue
-        yield seg, slot
+    if dead:
+        found = [item for item in found
+                 if not (type(item[2]) is _Attr and item[2].element in dead)]
+    return found
 
 
 _first = itemgetter(0)
@@ -752,26 +814,30 @@ _TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
 
 
 def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
-                lead: str, info: _Analysis, order: dict[etree._Element, int]
-                ) -> tuple[int, Segment, _Run] | None:
+                lead: str, info: _Analysis, order: dict[etree._Element, int], slots: bool
+                ) -> tuple[int, Segment, _Run | None] | None:
     """The segment of a run (kids[start:end] of parent, after the text ``lead``) with
-    its position (see _walk) and slot, or None when it holds nothing to translate."""
+    its position (see _find) and slot (if ``slots``), or None when it holds nothing
+    to translate."""
     search = _ALNUM_RE.search
-    if end - start == 1 and not lead.strip():
+    kinds = info.kinds
+    if end - start == 1 and (not lead or lead.isspace()):
         # The commonest run, a lone link or emphasis with only text in it
         # (``<li><a>Text</a></li>``): what _narrow does, in short.
         child = kids[start]
         tag = child.tag
-        kind = info.kinds.get(tag)
+        kind = kinds.get(tag)
         if kind == _OPEN and tag != "time" and not len(child):
             text = child.text
+            tail = child.tail
             if (text and not text.isspace() and search(text)
-                    and not (child.tail or "").strip() and not _no_translate(child)):
+                    and (not tail or tail.isspace()) and not _no_translate(child)):
                 if not _translatable(text):
                     return None
                 return (order[child] * 3 + 1,
-                        Segment(_collapse(text).strip(" "), None, tag.lower(),
-                                child.sourceline or 1), _Run(child, [], 0, 0))
+                        _segment(_collapse(text).strip(" "), None, tag.lower(),
+                                child.sourceline or 1),
+                        _Run(child, [], 0, 0) if slots else None)
         elif kind is not None and kind < _OPEN:
             # A lone script, comment or image between blocks, with no text around it
             # (as the test below finds).
@@ -786,6 +852,10 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             tail = child.tail
             if tail and not tail.isspace() and search(tail):
                 break
+            # Comments, images and skipped elements are opaque: no call needed.
+            kind = kinds.get(child.tag)
+            if kind is not None and kind <= _VOID:
+                continue
             known = memo.get(child)
             if known is None:
                 known = opaque(child)
@@ -797,10 +867,10 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
     if start == end:
         if not _translatable(lead):
             return None
-        run = _Run(parent, kids, start, end)
-        return (_position(run, order),
-                Segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
-                        _line_of(run)), run)
+        return (_position(parent, kids, start, order),
+                _segment(_collapse(lead).strip(" "), None, _tag(parent) or "text",
+                         _line_of(parent, kids, start, end, lead)),
+                _Run(parent, kids, start, end) if slots else None)
     # Text and placeholder tags alternate: parts[0::2] is the text, parts[1::2] tags.
     parts: list[str] = [lead]
     notes: list[str] = []
@@ -825,9 +895,13 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         name = f"{base}{counter}"
         placeholders[name] = el
         tail = el.tail or ""
-        known = memo.get(el)
-        if known is None:
-            known = opaque(el)
+        kind = kinds.get(tag)
+        if kind is not None and kind <= _VOID:
+            known = True
+        else:
+            known = memo.get(el)
+            if known is None:
+                known = opaque(el)
         if known:
             parts.append(f"<{name}/>")
             parts.append(tail)
@@ -853,17 +927,19 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         if "&" in part or "<" in part:
             parts[i] = escape_text(_collapse_space(part))
     msgid = _collapse_space("".join(parts)).strip(" ")
-    run = _Run(parent, kids, start, end, placeholders)
-    seg = Segment(msgid, None, _tag(parent) or "text", _line_of(run), tuple(notes))
-    return _position(run, order), seg, run
+    seg = _segment(msgid, None, _tag(parent) or "text",
+                   _line_of(parent, kids, start, end, lead), tuple(notes))
+    return (_position(parent, kids, start, order), seg,
+            _Run(parent, kids, start, end, placeholders) if slots else None)
 
 
-def _position(run: _Run, order: dict[etree._Element, int]) -> int:
+def _position(parent: etree._Element, kids: list[etree._Element], start: int,
+              order: dict[etree._Element, int]) -> int:
     # A run starts right after its parent's start tag, or right after the block (or
     # trimmed placeholder) that precedes it, that is after its last descendant.
-    if run.start == 0:
-        return order[run.parent] * 3 + 1
-    last = run.kids[run.start - 1]
+    if start == 0:
+        return order[parent] * 3 + 1
+    last = kids[start - 1]
     while len(last):
         last = last[-1]
     return order[last] * 3 + 2
@@ -874,33 +950,42 @@ def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end:
             ) -> tuple[etree._Element, list[etree._Element], int, int, str]:
     """Trim text-less placeholders off the ends of a run, and step into an inline
     element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
-    memo, opaque, content = info.opaque_memo, info.opaque, info.content
+    memo, opaque, content, kinds = info.opaque_memo, info.opaque, info.content, info.kinds
     while True:
         # Images, line breaks, comments and other text-less inline things at either
-        # end of a run stay where they are, outside the segment.
-        while start < end and not lead.strip():
+        # end of a run stay where they are, outside the segment. (Comments, images
+        # and skipped elements are opaque whatever they hold: no call needed.)
+        while start < end and (not lead or lead.isspace()):
             el = kids[start]
-            known = memo.get(el)
-            if known is None:
-                known = opaque(el)
-            if not known or (el.tag == "time" and content(el)):
-                break
+            tag = el.tag
+            kind = kinds.get(tag)
+            if kind is None or kind > _VOID:
+                known = memo.get(el)
+                if known is None:
+                    known = opaque(el)
+                if not known or (tag == "time" and content(el)):
+                    break
             lead = el.tail or ""
             start += 1
         while end > start:
             el = kids[end - 1]
-            if (el.tail or "").strip():
+            tail = el.tail
+            if tail and not tail.isspace():
                 break
-            known = memo.get(el)
-            if known is None:
-                known = opaque(el)
-            if not known or (el.tag == "time" and content(el)):
-                break
+            tag = el.tag
+            kind = kinds.get(tag)
+            if kind is None or kind > _VOID:
+                known = memo.get(el)
+                if known is None:
+                    known = opaque(el)
+                if not known or (tag == "time" and content(el)):
+                    break
             end -= 1
-        if end - start != 1 or lead.strip():
+        if end - start != 1 or (lead and not lead.isspace()):
             return parent, kids, start, end, lead
         el = kids[start]
-        if (el.tail or "").strip():
+        tail = el.tail
+        if tail and not tail.isspace():
             return parent, kids, start, end, lead
         known = memo.get(el)
         if known is None:
@@ -919,7 +1004,9 @@ def _collapse(text: str) -> str:
 
 
 # Matches only whitespace that collapsing changes: most single spaces stay as they are.
-_SPACE_TO_COLLAPSE_RE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
+# (Written as a run that starts with a tab or newline, or a space and more: this
+# is faster for the regex engine than a run of two or more, or a tab or newline.)
+_SPACE_TO_COLLAPSE_RE = re.compile(r"[\t\n\r\f][ \t\n\r\f]*| [ \t\n\r\f]+")
 
 
 def _collapse_space(text: str) -> str:
@@ -944,17 +1031,19 @@ def _describe_opaque(el: etree._Element) -> str | None:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _line_of(run: _Run) -> int:
-    if run.start > 0 and run.lead().strip():
-        ref = run.kids[run.start - 1]
-    elif run.end > run.start and not run.lead().strip():
-        ref = run.kids[run.start]
+def _line_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
+             lead: str) -> int:
+    """The line of a run (kids[start:end] of parent after the text ``lead``)."""
+    if start > 0 and lead.strip():
+        ref = kids[start - 1]
+    elif end > start and not lead.strip():
+        ref = kids[start]
     else:
-        ref = run.parent
-    return ref.sourceline or run.parent.sourceline or 1
+        ref = parent
+    return ref.sourceline or parent.sourceline or 1
 
 
-def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._Element,
+def _add_attribute_segments(found: list[tuple[int, Segment, Slot | None]], el: etree._Element,
                             tag: str, at: int) -> None:
     """Add the segments of an element's translatable attributes, at position ``at``."""
     get = el.get
@@ -962,24 +1051,24 @@ def _add_attribute_segments(found: list[tuple[int, Segment, Slot]], el: etree._E
         key = (get("name") or get("property") or "").strip().lower()
         content = get("content")
         if key in META_NAMES and content and _translatable(content):
-            found.append((at, Segment(_collapse(content).strip(" "), key, f"meta[{key}]",
+            found.append((at, _segment(_collapse(content).strip(" "), key, f"meta[{key}]",
                                       el.sourceline or 1), _Attr(el, "content")))
         return
     for name in TEXT_ATTRIBUTES:
         value = get(name)
         if value and _translatable(value):
-            found.append((at, Segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
+            found.append((at, _segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
                                       el.sourceline or 1), _Attr(el, name)))
     if tag == "input" and (get("type") or "").lower() in ("button", "submit", "reset"):
         value = get("value")
         if value and _translatable(value):
-            found.append((at, Segment(_collapse(value).strip(" "), "value", "input@value",
+            found.append((at, _segment(_collapse(value).strip(" "), "value", "input@value",
                                       el.sourceline or 1), _Attr(el, "value")))
 
 
 def extract_segments(doc: HtmlDocument) -> list[Segment]:
     """The translatable segments of a document, in document order."""
-    return [seg for seg, _ in _walk(doc.root)]
+    return [seg for _, seg, _ in _find(doc.root, False)]
 
 
 # -------------------------------------------------------------------------- rebuilding
