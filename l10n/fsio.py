@@ -3,12 +3,13 @@ all, and a guard against overwriting a file someone else changed meanwhile."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -61,34 +62,70 @@ def sweep_temp_files(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
-def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool = True
-                ) -> Path:
+def _temp_name(path: Path) -> Path:
+    # 5 random bytes are 8 base32 letters and digits (a-z, 2-7): a name nobody else
+    # picks, from the OS, so worker processes forked from one parent differ too.
+    token = base64.b32encode(os.urandom(5)).decode("ascii").lower()
+    return path.with_name(f".{path.name}{TEMP_MARK}{token}{TEMP_SUFFIX}")
+
+
+# Tries at a fresh temporary name when one is taken (as tempfile.mkstemp does).
+_TEMP_ATTEMPTS = 100
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def _open_temp(path: Path, mode: int) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, created exclusively (never an existing
+    file or link followed), and its folder made when missing."""
+    made_folder = False
+    for _ in range(_TEMP_ATTEMPTS):
+        tmp = _temp_name(path)
+        try:
+            return os.open(tmp, _TEMP_FLAGS, mode), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            if made_folder:
+                raise
+            # Trying first and making the folder only when it is missing saves a
+            # system call per file in the common case (the folder is there).
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made_folder = True
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
+
+
+def _write_temp(path: Path, data: bytes, mode: int | None, display: str | None = None,
+                sync: bool = True) -> Path:
+    """Write ``data`` to a new temporary file beside ``path``. Its permissions are
+    those of the file it will replace (``mode``, from the stat `_check_writable`
+    made; None when there is none), or for a new file what creating it gives
+    (0o666 less the umask)."""
     name = display or str(path)  # how errors name the file
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX,
-                                   dir=folder)
+        # A new file: the kernel applies the umask to 0o666 at creation, so there is
+        # nothing to read or change afterwards. An existing file's permissions are
+        # copied onto the temporary file before anything is written to it.
+        fd, tmp = _open_temp(path, 0o666 if mode is None else 0o600)
     except OSError as exc:
         raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+        try:
+            if mode is not None:
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, stat.S_IMODE(mode))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             if sync:
-                fh.flush()
-                os.fsync(fh.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
-    return Path(tmp)
+    return tmp
 
 
 @dataclass(frozen=True)
@@ -112,8 +149,8 @@ def write_staged(path: Path, data: bytes, expect: str | None = None,
                  display: str | None = None) -> StagedFile:
     """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`."""
     # Not synced here: the transaction syncs all its files at once before the renames.
-    _check_writable(path, display or str(path))
-    return StagedFile(path, _write_temp(path, data, display, sync=False), expect,
+    mode = _check_writable(path, display or str(path))
+    return StagedFile(path, _write_temp(path, data, mode, display, sync=False), expect,
                       display or str(path))
 
 
@@ -147,8 +184,8 @@ class Transaction:
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None) -> None:
-        _check_writable(path, display or str(path))
-        tmp = _write_temp(path, data, display, sync=False)
+        mode = _check_writable(path, display or str(path))
+        tmp = _write_temp(path, data, mode, display, sync=False)
         self._staged.append((path, tmp, expect, display or str(path)))
 
     def adopt(self, staged: StagedFile) -> None:
@@ -205,18 +242,20 @@ class Transaction:
             self.rollback()
 
 
-def _check_writable(path: Path, display: str) -> None:
+def _check_writable(path: Path, display: str) -> int | None:
     """A file nobody may write to (no write bit at all) was protected on purpose: the
-    rename would replace it anyway, so refuse. Root is no exception."""
+    rename would replace it anyway, so refuse. Root is no exception. Returns the
+    file's mode (None when it does not exist), for its replacement to keep."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
     if stat.S_ISREG(mode) and not mode & 0o222:
         raise L10nError("read-only file; not overwritten (make it writable to let l10n"
                         " update it)", display)
+    return mode
 
 
 def _check_unchanged(path: Path, expect: str | None, display: str) -> None:
