@@ -19,6 +19,7 @@ holder of the notes, next to its last children) are not made into skeletons:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -97,6 +98,10 @@ class _RunPlan:
     source: list[Piece] = field(default_factory=list)  # the source content
     fixed: str | None = None  # the source content when it holds no hole
     signature: tuple[tuple[str, str], ...] | None = None  # the msgid's, once needed
+    # For `_render_split`, once needed: the msgid's placeholder tags sorted, and each
+    # placeholder's tags ("<a1>", "</a1>", "<a1/>") with their kind and placeholder.
+    tags: list[str] | None = None
+    tag_table: dict[str, tuple[int, _Placeholder]] | None = None
 
 
 @dataclass
@@ -146,6 +151,7 @@ class Skeleton:
     notes: _Notes
     encoding: str
     bom: bytes
+    _encoded: list[bytes | int] | None = None  # the pieces encoded, once needed
 
     def original(self) -> bytes:
         """The page in its own language: every hole at its source value, no notes."""
@@ -211,6 +217,13 @@ class Skeleton:
                         continue
                     problems = [bad]
                 else:
+                    if not bad:
+                        # Most translations with placeholders fit: rendered straight
+                        # from a split of the text, else (to say why) as below.
+                        value = _render_split(run, text, vals, time_text)
+                        if value is not None:
+                            vals[run.hole] = value
+                            continue
                     tokens = tokenize(text)
                     if text == msgid:
                         problems = []  # a msgid's placeholders always fit
@@ -231,11 +244,32 @@ class Skeleton:
         return self._encode(vals), warnings, used
 
     def _encode(self, vals: list[str]) -> bytes:
-        text = "".join([p if p.__class__ is str else vals[p]  # type: ignore[misc]
-                        for p in self.pieces])
-        if not text.endswith("\n"):
-            text += "\n"
-        return self.bom + text.encode(self.encoding, errors="xmlcharrefreplace")
+        if self.encoding != "utf-8":
+            # (Another encoding may be stateful: the page is encoded in one piece.)
+            text = "".join([p if p.__class__ is str else vals[p]  # type: ignore[misc]
+                            for p in self.pieces])
+            if not text.endswith("\n"):
+                text += "\n"
+            return self.bom + text.encode(self.encoding, errors="xmlcharrefreplace")
+        # UTF-8 encodes each character on its own: the literal pieces are encoded once
+        # for every locale, and only the holes' values for each.
+        encoded = self._encoded
+        if encoded is None:
+            encoded = self._encoded = [
+                p.encode("utf-8", "xmlcharrefreplace") if p.__class__ is str else p
+                for p in self.pieces]
+        chunks = [p if p.__class__ is bytes else vals[p].encode(  # type: ignore[index]
+            "utf-8", "xmlcharrefreplace") for p in encoded]
+        for chunk in reversed(chunks):  # ends with a newline, as `serialize_html` sees to
+            if chunk:
+                if not chunk.endswith(b"\n"):
+                    chunks.append(b"\n")
+                break
+        else:
+            chunks.append(b"\n")
+        if self.bom:
+            chunks.insert(0, self.bom)
+        return b"".join(chunks)
 
     def _root_start(self, vals: list[str], locale: PageLocale | None) -> str:
         """The <html> start tag; for a locale, with lang and dir as
@@ -360,6 +394,92 @@ def _render_tokens(run: _RunPlan, tokens: list[Token], vals: list[str],
         else:
             out.append(_fill(ph.start, vals))  # type: ignore[arg-type]
             stack.append(_Frame(ph, len(out)))
+    return "".join(out)
+
+
+# A placeholder tag as a whole (the pattern of `PLACEHOLDER_RE`, one group): splitting
+# a message with it gives text and tags by turns.
+_TAG_SPLIT_RE = re.compile(r"(</?[a-z]+(?:-[a-z]+)*\d+/?>)")
+_OPEN, _CLOSE, _EMPTY = 0, 1, 2
+
+
+def _tag_table(run: _RunPlan) -> dict[str, tuple[int, _Placeholder]]:
+    table: dict[str, tuple[int, _Placeholder]] = {}
+    for name, ph in run.placeholders.items():
+        table[f"<{name}>"] = (_OPEN, ph)
+        table[f"</{name}>"] = (_CLOSE, ph)
+        table[f"<{name}/>"] = (_EMPTY, ph)
+    return table
+
+
+def _render_split(run: _RunPlan, text: str, vals: list[str],
+                  time_text: Callable[[str], str | None]) -> str | None:
+    """A run's content from a translation whose placeholders fit, as `_render_tokens`
+    writes it from the tokens; None when they may not fit (`placeholder_problems` then
+    says why) or the text holds something else that looks like a tag.
+
+    The translation's tags, sorted, are the msgid's, each tag is one of the run's
+    placeholders and they nest: `placeholder_problems` would find nothing.
+    """
+    parts = _TAG_SPLIT_RE.split(text)
+    tags = run.tags
+    if tags is None:
+        tags = run.tags = sorted(_TAG_SPLIT_RE.split(run.seg.msgid)[1::2])
+    if len(parts) != 2 * len(tags) + 1 or (tags and sorted(parts[1::2]) != tags):
+        return None
+    table = run.tag_table
+    if table is None:
+        table = run.tag_table = _tag_table(run)
+    out: list[str] = []
+    stack: list[_Frame] = []
+    lead = True  # no element written yet at the run's own level: text is the lead
+    tag = False  # parts alternate: text, tag, text, ...
+    for part in parts:
+        if tag:
+            tag = False
+            found = table.get(part)
+            if found is None:
+                return None
+            kind, ph = found
+            if kind == _CLOSE:
+                if not stack or stack[-1].ph is not ph or ph.end is None:
+                    return None
+                frame = stack.pop()
+                if (frame.datetime is not None and not frame.child
+                        and "".join(frame.text).strip()):
+                    when = time_text(frame.datetime)
+                    if when:
+                        del out[frame.mark:]
+                        out.append(_escape_text(when))
+                out.append(ph.end)
+                continue
+            if stack:
+                stack[-1].child = True
+            else:
+                lead = False
+            if kind == _EMPTY:
+                out.append(_fill(ph.full, vals))
+            else:
+                if ph.start is None:
+                    return None
+                out.append(_fill(ph.start, vals))
+                stack.append(_Frame(ph, len(out)))
+            continue
+        tag = True
+        if not part:
+            continue
+        if "&" in part:
+            part = unescape_text(part)
+        if stack:
+            # (Placeholders that are opened are inline elements: none is raw text.)
+            frame = stack[-1]
+            if frame.datetime is not None and not frame.child:
+                frame.text.append(part)
+            out.append(_escape_text(part))
+        else:
+            out.append(part if lead and run.lead_raw else _escape_text(part))
+    if stack:
+        return None
     return "".join(out)
 
 
