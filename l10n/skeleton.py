@@ -35,9 +35,6 @@ from .model import (
     unescape_text,
 )
 from .segment import (
-    _LEADING_WS_RE,
-    _NO_TRANSLATE_CANDIDATES,
-    _TRAILING_WS_RE,
     RAW_TEXT_ELEMENTS,
     VOID_ELEMENTS,
     HtmlDocument,
@@ -47,10 +44,12 @@ from .segment import (
     _body,
     _escape_attr,
     _escape_text,
+    _leading_space,
     _no_translate,
     _Run,
     _short,
     _text_problem,
+    _trailing_space,
     _write_node,
     add_alternate_links,
     to_pieces,
@@ -486,6 +485,9 @@ def _render_split(run: _RunPlan, text: str, vals: list[str],
 # ------------------------------------------------------------------------- building
 
 
+_HTML_SPACE = " \t\n\r\f"  # as `_leading_space` and `_trailing_space` strip it
+
+
 def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[str, str]]
                    ) -> Skeleton | None:
     """The skeleton of a parsed article whose segments are ``segments`` (found on this
@@ -528,58 +530,82 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
         holes += 1
         return holes - 1
 
-    source_values: list[str] = []
     attrs: list[_AttrPlan] = []
     runs: list[_RunPlan] = []
     elements: dict[int, dict[str, etree._Element]] = {}  # each run's placeholders
+    get_mark = marks.get
+    get_cuts = cuts.get
     for seg, slot in pairs:
-        if isinstance(slot, _Attr):
-            value = slot.element.get(slot.name) or ""
-            hole = new_hole()
-            lws = _LEADING_WS_RE.match(value).group(0)  # type: ignore[union-attr]
-            tws = _TRAILING_WS_RE.search(value).group(0)  # type: ignore[union-attr]
-            attrs.append(_AttrPlan(seg, seg.key, hole, value, lws, tws))
-            m = mark(slot.element)
+        # (The hot loop of a build: `mark`, `cut` and `new_hole` written out.)
+        if slot.__class__ is _Attr:
+            el = slot.element
+            value = el.get(slot.name) or ""
+            hole = holes
+            holes += 1
+            attrs.append(_AttrPlan(seg, seg.key, hole, value, _leading_space(value),
+                                   _trailing_space(value)))
+            m = get_mark(el)
+            if m is None:
+                m = marks[el] = NodeMarks()
             if m.attrs is None:
                 m.attrs = {}
             m.attrs[slot.name] = hole
             continue
-        run: _Run = slot
-        hole = new_hole()
-        plan = _RunPlan(seg, seg.key, hole,
-                        lead_raw=run.start == 0 and run.parent.tag in RAW_TEXT_ELEMENTS)
+        run: _Run = slot  # type: ignore[assignment]
+        hole = holes
+        holes += 1
+        parent, start, end, run_kids = run.parent, run.start, run.end, run.kids
+        if start == 0:
+            lead_slot = (parent, "text")
+            lead = parent.text or ""
+            lead_raw = parent.tag in RAW_TEXT_ELEMENTS
+        else:
+            lead_slot = (run_kids[start - 1], "tail")
+            lead = lead_slot[0].tail or ""
+            lead_raw = False
+        if end == start:
+            trail_slot, trail = lead_slot, lead
+        else:
+            trail_slot = (run_kids[end - 1], "tail")
+            trail = trail_slot[0].tail or ""
+        plan = _RunPlan(seg, seg.key, hole, lead_raw)
         runs.append(plan)
-        lead_slot = (run.parent, "text") if run.start == 0 else (run.kids[run.start - 1], "tail")
-        trail_slot = lead_slot if run.end == run.start else (run.kids[run.end - 1], "tail")
-        lead, trail = run.lead(), run.trail()
-        lws = _LEADING_WS_RE.match(lead).group(0)  # type: ignore[union-attr]
-        tws = _TRAILING_WS_RE.search(trail).group(0)  # type: ignore[union-attr]
-        cut(*lead_slot, len(lws), _RUN_START, ("run<", hole))
-        cut(*trail_slot, len(trail) - len(tws), _RUN_END, ("run>", hole))
-        if run.parent is holder and (
+        found = get_cuts(lead_slot)
+        if found is None:
+            found = cuts[lead_slot] = []
+        found.append((len(lead) - len(lead.lstrip(_HTML_SPACE)), _RUN_START, ("run<", hole)))
+        found = get_cuts(trail_slot)
+        if found is None:
+            found = cuts[trail_slot] = []
+        found.append((len(trail.rstrip(_HTML_SPACE)), _RUN_END, ("run>", hole)))
+        if parent is holder and (
                 lead_slot in holder_slots or trail_slot in holder_slots
-                or not near_end.isdisjoint(run.kids[run.start:run.end])):
+                or not near_end.isdisjoint(run_kids[start:end])):
             return None
-        if run.parent is head and head is not None:
+        if parent is head and head is not None:
             return None
-        elements[hole] = run.placeholders
-        for name, el in run.placeholders.items():
-            mark(el).track = True
-            plan.placeholders[name] = _Placeholder(
-                None, None, [], datetime=(el.get("datetime") or None) if el.tag == "time" else None)
+        placeholders = elements[hole] = run.placeholders
+        if placeholders:
+            for name, el in placeholders.items():
+                m = get_mark(el)
+                if m is None:
+                    m = marks[el] = NodeMarks()
+                m.track = True
+                plan.placeholders[name] = _Placeholder(
+                    None, None, [],
+                    (el.get("datetime") or None) if el.tag == "time" else None)
     source_values = [""] * holes
     for attr in attrs:
         source_values[attr.hole] = _escape_attr(attr.value)
 
-    # <time datetime> elements whose text localize_times rewrites.
-    skip: set[etree._Element] = set()
-    for el in _NO_TRANSLATE_CANDIDATES(root):
-        if _no_translate(el):
-            skip.update(el.iter())
+    # <time datetime> elements whose text localize_times rewrites (those not inside
+    # an element marked not to translate: few pages have a <time>, so its ancestors are
+    # looked at rather than every element marked so).
     times: list[_TimePlan] = []
     for el in root.iter("time"):
         value = el.get("datetime")
-        if not value or len(el) or el in skip or not (el.text or "").strip():
+        if (not value or len(el) or not (el.text or "").strip() or _no_translate(el)
+                or any(_no_translate(up) for up in el.iterancestors())):
             continue
         hole = new_hole()
         source_values.append(_escape_text(el.text))
