@@ -35,6 +35,7 @@ from .model import (
     unescape_text,
 )
 from .segment import (
+    _BAD_XML_CHARS_RE,
     RAW_TEXT_ELEMENTS,
     VOID_ELEMENTS,
     HtmlDocument,
@@ -202,16 +203,17 @@ class Skeleton:
             if text:
                 vals[time.hole] = _escape_text(text)
         vals[self.root_hole] = self._root_start(vals, locale)
+        bad_chars = _BAD_XML_CHARS_RE.search  # (what `_text_problem` looks for)
         for run in reversed(self.runs):
             found = get(run.key)
             if found is not None:
                 used += 1
                 text, line = found
                 msgid = run.seg.msgid
-                bad = _text_problem(text)
+                bad = _text_problem(text) if bad_chars(text) else None
                 if "<" not in text and "<" not in msgid:
                     if not bad:  # plain text, the common case
-                        value = unescape_text(text)
+                        value = unescape_text(text) if "&" in text else text
                         vals[run.hole] = value if run.lead_raw else _escape_text(value)
                         continue
                     problems = [bad]
