@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -67,7 +68,7 @@ Table = Mapping[tuple[str | None, str], tuple[str, int]]
 _BEFORE, _RUN_END, _RUN_START, _AFTER = 0, 1, 2, 3
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageLocale:
     """What a localized page needs to know about its locale."""
 
@@ -329,8 +330,13 @@ def _indent(before: str | None) -> str:
 
 
 def _note_html(text: str, css_class: str, locale: PageLocale) -> str:
-    note = etree.Element("p", {"class": css_class, "lang": locale.lang,
-                               "dir": "rtl" if locale.rtl else "ltr"})
+    return _note_of(text, css_class, locale.lang, locale.rtl)
+
+
+@lru_cache(maxsize=256)
+def _note_of(text: str, css_class: str, lang: str, rtl: bool) -> str:
+    # The same few notes on every page of a locale: written once each.
+    note = etree.Element("p", {"class": css_class, "lang": lang, "dir": "rtl" if rtl else "ltr"})
     note.text = text
     out: list[str] = []
     _write_node(note, out)
