@@ -87,6 +87,9 @@ class _Placeholder:
     end: str | None  # the end tag
     full: list[Piece]  # the whole element, without its tail
     datetime: str | None  # a <time datetime> whose text is localized if it has no child
+    # `full` and `start` as one string, when they hold no hole (most do not).
+    full_text: str | None = None
+    start_text: str | None = None
 
 
 @dataclass
@@ -465,11 +468,15 @@ def _render_split(run: _RunPlan, text: str, vals: list[str],
             else:
                 lead = False
             if kind == _EMPTY:
-                out.append(_fill(ph.full, vals))
+                full = ph.full_text
+                out.append(full if full is not None else _fill(ph.full, vals))
             else:
-                if ph.start is None:
-                    return None
-                out.append(_fill(ph.start, vals))
+                start = ph.start_text
+                if start is None:
+                    if ph.start is None:
+                        return None
+                    start = _fill(ph.start, vals)
+                out.append(start)
                 stack.append(_Frame(ph, len(out)))
             continue
         tag = True
@@ -764,15 +771,24 @@ def _take_run(plan: _RunPlan, region: list[object], elements: dict[str, etree._E
         opened, closed = at.get(("open", el)), at.get(("close", el))
         ph = plan.placeholders[name]
         ph.full = _merge(region[begin + 1:end])
+        ph.full_text = _fixed(ph.full)
         if opened is not None and closed is not None:
             if el.tag in VOID_ELEMENTS:
                 return False  # emptied by a translation, it would be written as void
             ph.start = _merge(region[begin + 1:opened])
+            ph.start_text = _fixed(ph.start)
             ph.end = "".join(region[closed + 1:end])  # type: ignore[arg-type]
     plan.source = _merge(region)
     if all(p.__class__ is str for p in plan.source):
         plan.fixed = "".join(plan.source)  # type: ignore[arg-type]
     return True
+
+
+def _fixed(pieces: list[Piece]) -> str | None:
+    """Pieces as one string, when they hold no hole."""
+    if all(p.__class__ is str for p in pieces):
+        return "".join(pieces)  # type: ignore[arg-type]
+    return None
 
 
 def _merge(pieces: list[object]) -> list[Piece]:
