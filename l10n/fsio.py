@@ -3,12 +3,13 @@ all, and a guard against overwriting a file someone else changed meanwhile."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import errno
 import hashlib
 import os
 import re
 import stat
-import tempfile
 import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -62,48 +63,83 @@ def sweep_temp_files(folders: Iterable[Path]) -> list[Path]:
     return removed
 
 
+def _temp_name(path: Path) -> Path:
+    # 5 random bytes are 8 base32 letters and digits (a-z, 2-7): a name nobody else
+    # picks, from the OS, so worker processes forked from one parent differ too.
+    token = base64.b32encode(os.urandom(5)).decode("ascii").lower()
+    return path.with_name(f".{path.name}{TEMP_MARK}{token}{TEMP_SUFFIX}")
+
+
+# Tries at a fresh temporary name when one is taken (as tempfile.mkstemp does).
+_TEMP_ATTEMPTS = 100
+_TEMP_FLAGS = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+               | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+
+
+def _open_temp(path: Path, mode: int) -> tuple[int, Path]:
+    """A new temporary file beside ``path``, created exclusively (never an existing
+    file or link followed), and its folder made when missing."""
+    made_folder = False
+    for _ in range(_TEMP_ATTEMPTS):
+        tmp = _temp_name(path)
+        try:
+            return os.open(tmp, _TEMP_FLAGS, mode), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            if made_folder:
+                raise
+            # Trying first and making the folder only when it is missing saves a
+            # system call per file in the common case (the folder is there).
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made_folder = True
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
+
+
 # New files get a modification time this far in the past (see `_write_temp`).
 BACKDATE_NS = 1_000_000_000
 
 
-def _write_temp(path: Path, data: bytes, display: str | None = None, sync: bool = True
-                ) -> tuple[Path, int]:
-    """Write ``data`` to a temporary sibling of ``path``; returns it and the
-    modification time it was given.
+def _write_temp(path: Path, data: bytes, mode: int | None, display: str | None = None,
+                sync: bool = True) -> tuple[Path, int]:
+    """Write ``data`` to a new temporary file beside ``path``; returns it and the
+    modification time it was given. Its permissions are those of the file it will
+    replace (``mode``, from the stat `_check_writable` made; None when there is none),
+    or for a new file what creating it gives (0o666 less the umask).
 
-    That time is set a second in the past: any later write to the file, by anyone,
-    stamps the current time, so a file still carrying exactly this time (with the
-    same size, inode and change time) has not been written since. `l10n.cache` uses
-    that to trust a recorded content hash without reading the file again."""
+    The modification time is set a second in the past: any later write to the file,
+    by anyone, stamps the current time, so a file still carrying exactly this time
+    (with the same size, inode and change time) has not been written since.
+    `l10n.cache` uses that to trust a recorded content hash without reading the file
+    again."""
     name = display or str(path)  # how errors name the file
-    folder = path.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{TEMP_MARK}", suffix=TEMP_SUFFIX,
-                                   dir=folder)
+        # A new file: the kernel applies the umask to 0o666 at creation, so there is
+        # nothing to read or change afterwards. An existing file's permissions are
+        # copied onto the temporary file before anything is written to it.
+        fd, tmp = _open_temp(path, 0o666 if mode is None else 0o600)
     except OSError as exc:
         raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
+        try:
+            if mode is not None:
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, stat.S_IMODE(mode))
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
             now = time.time_ns()
             mtime = now - BACKDATE_NS
-            os.utime(fh.fileno(), ns=(now, mtime))
+            os.utime(fd, ns=(now, mtime))
             if sync:
-                os.fsync(fh.fileno())
-        if path.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+                os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise L10nError(f"cannot write: {exc.strerror or exc}", name) from None
-    return Path(tmp), mtime
+    return tmp, mtime
 
 
 @dataclass(frozen=True)
@@ -130,8 +166,8 @@ def write_staged(path: Path, data: bytes, expect: str | None = None,
     """Write ``data`` to a temporary file beside ``path``, for a later `Transaction.adopt`.
     ``content``: the digest of ``data``, if the caller has it already."""
     # Not synced here: the transaction syncs all its files at once before the renames.
-    _check_writable(path, display or str(path))
-    tmp, mtime = _write_temp(path, data, display, sync=False)
+    mode = _check_writable(path, display or str(path))
+    tmp, mtime = _write_temp(path, data, mode, display, sync=False)
     return StagedFile(path, tmp, expect, display or str(path), content or digest(data), mtime)
 
 
@@ -230,18 +266,20 @@ class Transaction:
             self.rollback()
 
 
-def _check_writable(path: Path, display: str) -> None:
+def _check_writable(path: Path, display: str) -> int | None:
     """A file nobody may write to (no write bit at all) was protected on purpose: the
-    rename would replace it anyway, so refuse. Root is no exception."""
+    rename would replace it anyway, so refuse. Root is no exception. Returns the
+    file's mode (None when it does not exist), for its replacement to keep."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
-        return
+        return None
     except OSError as exc:
         raise L10nError(f"cannot read: {exc.strerror or exc}", display) from None
     if stat.S_ISREG(mode) and not mode & 0o222:
         raise L10nError("read-only file; not overwritten (make it writable to let l10n"
                         " update it)", display)
+    return mode
 
 
 def _check_unchanged(path: Path, expect: str | None, display: str) -> None:

@@ -1084,6 +1084,19 @@ class Translation:
 
 Lookup = Callable[[Segment], Translation | None]
 
+_HTML_SPACE = " \t\n\r\f"  # the characters of _LEADING_WS_RE and _TRAILING_WS_RE
+
+
+def _leading_space(text: str) -> str:
+    """What ``_LEADING_WS_RE.match(text)`` matches."""
+    return text[:len(text) - len(text.lstrip(_HTML_SPACE))]
+
+
+def _trailing_space(text: str) -> str:
+    """What ``_TRAILING_WS_RE.search(text)`` matches, without the regex search, which
+    tries every position of the text (a tenth of building a skeleton, profiled)."""
+    return text[len(text.rstrip(_HTML_SPACE)):]
+
 
 class SegmentMap:
     """A document's segments and where each one sits, by element position.
@@ -1153,8 +1166,8 @@ def apply_translations(doc: HtmlDocument, lookup: Lookup, catalog: str | None = 
                 warnings.append(MergeWarning(f"{problem}; kept the source text", catalog, tr.line))
                 continue
             old = slot.element.get(slot.name) or ""
-            lws = _LEADING_WS_RE.match(old).group(0)  # type: ignore[union-attr]
-            tws = _TRAILING_WS_RE.search(old).group(0)  # type: ignore[union-attr]
+            lws = _leading_space(old)
+            tws = _trailing_space(old)
             value = unescape_text(tr.text)
             slot.element.set(slot.name, lws + value + tws if old.strip() else value)
     # Runs last to first, so that the child indexes of earlier runs stay valid.
@@ -1191,8 +1204,8 @@ def _rebuild(run: _Run, tokens: list[Token]) -> None:
     p = run.parent
     old_lead = run.lead()
     old_trail = run.trail()
-    lws = _LEADING_WS_RE.match(old_lead).group(0)  # type: ignore[union-attr]
-    tws = _TRAILING_WS_RE.search(old_trail).group(0)  # type: ignore[union-attr]
+    lws = _leading_space(old_lead)
+    tws = _trailing_space(old_trail)
     top: list[etree._Element] = []
     lead_text = ""
     stack: list[etree._Element] = []

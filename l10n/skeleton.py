@@ -19,8 +19,10 @@ holder of the notes, next to its last children) are not made into skeletons:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree
 
@@ -34,9 +36,7 @@ from .model import (
     unescape_text,
 )
 from .segment import (
-    _LEADING_WS_RE,
-    _NO_TRANSLATE_CANDIDATES,
-    _TRAILING_WS_RE,
+    _BAD_XML_CHARS_RE,
     RAW_TEXT_ELEMENTS,
     VOID_ELEMENTS,
     HtmlDocument,
@@ -46,10 +46,12 @@ from .segment import (
     _body,
     _escape_attr,
     _escape_text,
+    _leading_space,
     _no_translate,
     _Run,
     _short,
     _text_problem,
+    _trailing_space,
     _write_node,
     add_alternate_links,
     to_pieces,
@@ -66,7 +68,7 @@ Table = Mapping[tuple[str | None, str], tuple[str, int]]
 _BEFORE, _RUN_END, _RUN_START, _AFTER = 0, 1, 2, 3
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageLocale:
     """What a localized page needs to know about its locale."""
 
@@ -85,6 +87,9 @@ class _Placeholder:
     end: str | None  # the end tag
     full: list[Piece]  # the whole element, without its tail
     datetime: str | None  # a <time datetime> whose text is localized if it has no child
+    # `full` and `start` as one string, when they hold no hole (most do not).
+    full_text: str | None = None
+    start_text: str | None = None
 
 
 @dataclass
@@ -97,6 +102,10 @@ class _RunPlan:
     source: list[Piece] = field(default_factory=list)  # the source content
     fixed: str | None = None  # the source content when it holds no hole
     signature: tuple[tuple[str, str], ...] | None = None  # the msgid's, once needed
+    # For `_render_split`, once needed: the msgid's placeholder tags sorted, and each
+    # placeholder's tags ("<a1>", "</a1>", "<a1/>") with their kind and placeholder.
+    tags: list[str] | None = None
+    tag_table: dict[str, tuple[int, _Placeholder]] | None = None
 
 
 @dataclass
@@ -146,6 +155,7 @@ class Skeleton:
     notes: _Notes
     encoding: str
     bom: bytes
+    _encoded: list[bytes | int] | None = None  # the pieces encoded, once needed
 
     def original(self) -> bytes:
         """The page in its own language: every hole at its source value, no notes."""
@@ -197,20 +207,28 @@ class Skeleton:
             if text:
                 vals[time.hole] = _escape_text(text)
         vals[self.root_hole] = self._root_start(vals, locale)
+        bad_chars = _BAD_XML_CHARS_RE.search  # (what `_text_problem` looks for)
         for run in reversed(self.runs):
             found = get(run.key)
             if found is not None:
                 used += 1
                 text, line = found
                 msgid = run.seg.msgid
-                bad = _text_problem(text)
+                bad = _text_problem(text) if bad_chars(text) else None
                 if "<" not in text and "<" not in msgid:
                     if not bad:  # plain text, the common case
-                        value = unescape_text(text)
+                        value = unescape_text(text) if "&" in text else text
                         vals[run.hole] = value if run.lead_raw else _escape_text(value)
                         continue
                     problems = [bad]
                 else:
+                    if not bad:
+                        # Most translations with placeholders fit: rendered straight
+                        # from a split of the text, else (to say why) as below.
+                        value = _render_split(run, text, vals, time_text)
+                        if value is not None:
+                            vals[run.hole] = value
+                            continue
                     tokens = tokenize(text)
                     if text == msgid:
                         problems = []  # a msgid's placeholders always fit
@@ -231,11 +249,32 @@ class Skeleton:
         return self._encode(vals), warnings, used
 
     def _encode(self, vals: list[str]) -> bytes:
-        text = "".join([p if p.__class__ is str else vals[p]  # type: ignore[misc]
-                        for p in self.pieces])
-        if not text.endswith("\n"):
-            text += "\n"
-        return self.bom + text.encode(self.encoding, errors="xmlcharrefreplace")
+        if self.encoding != "utf-8":
+            # (Another encoding may be stateful: the page is encoded in one piece.)
+            text = "".join([p if p.__class__ is str else vals[p]  # type: ignore[misc]
+                            for p in self.pieces])
+            if not text.endswith("\n"):
+                text += "\n"
+            return self.bom + text.encode(self.encoding, errors="xmlcharrefreplace")
+        # UTF-8 encodes each character on its own: the literal pieces are encoded once
+        # for every locale, and only the holes' values for each.
+        encoded = self._encoded
+        if encoded is None:
+            encoded = self._encoded = [
+                p.encode("utf-8", "xmlcharrefreplace") if p.__class__ is str else p
+                for p in self.pieces]
+        chunks = [p if p.__class__ is bytes else vals[p].encode(  # type: ignore[index]
+            "utf-8", "xmlcharrefreplace") for p in encoded]
+        for chunk in reversed(chunks):  # ends with a newline, as `serialize_html` sees to
+            if chunk:
+                if not chunk.endswith(b"\n"):
+                    chunks.append(b"\n")
+                break
+        else:
+            chunks.append(b"\n")
+        if self.bom:
+            chunks.insert(0, self.bom)
+        return b"".join(chunks)
 
     def _root_start(self, vals: list[str], locale: PageLocale | None) -> str:
         """The <html> start tag; for a locale, with lang and dir as
@@ -294,8 +333,13 @@ def _indent(before: str | None) -> str:
 
 
 def _note_html(text: str, css_class: str, locale: PageLocale) -> str:
-    note = etree.Element("p", {"class": css_class, "lang": locale.lang,
-                               "dir": "rtl" if locale.rtl else "ltr"})
+    return _note_of(text, css_class, locale.lang, locale.rtl)
+
+
+@lru_cache(maxsize=256)
+def _note_of(text: str, css_class: str, lang: str, rtl: bool) -> str:
+    # The same few notes on every page of a locale: written once each.
+    note = etree.Element("p", {"class": css_class, "lang": lang, "dir": "rtl" if rtl else "ltr"})
     note.text = text
     out: list[str] = []
     _write_node(note, out)
@@ -363,7 +407,100 @@ def _render_tokens(run: _RunPlan, tokens: list[Token], vals: list[str],
     return "".join(out)
 
 
+# A placeholder tag as a whole (the pattern of `PLACEHOLDER_RE`, one group): splitting
+# a message with it gives text and tags by turns.
+_TAG_SPLIT_RE = re.compile(r"(</?[a-z]+(?:-[a-z]+)*\d+/?>)")
+_OPEN, _CLOSE, _EMPTY = 0, 1, 2
+
+
+def _tag_table(run: _RunPlan) -> dict[str, tuple[int, _Placeholder]]:
+    table: dict[str, tuple[int, _Placeholder]] = {}
+    for name, ph in run.placeholders.items():
+        table[f"<{name}>"] = (_OPEN, ph)
+        table[f"</{name}>"] = (_CLOSE, ph)
+        table[f"<{name}/>"] = (_EMPTY, ph)
+    return table
+
+
+def _render_split(run: _RunPlan, text: str, vals: list[str],
+                  time_text: Callable[[str], str | None]) -> str | None:
+    """A run's content from a translation whose placeholders fit, as `_render_tokens`
+    writes it from the tokens; None when they may not fit (`placeholder_problems` then
+    says why) or the text holds something else that looks like a tag.
+
+    The translation's tags, sorted, are the msgid's, each tag is one of the run's
+    placeholders and they nest: `placeholder_problems` would find nothing.
+    """
+    parts = _TAG_SPLIT_RE.split(text)
+    tags = run.tags
+    if tags is None:
+        tags = run.tags = sorted(_TAG_SPLIT_RE.split(run.seg.msgid)[1::2])
+    if len(parts) != 2 * len(tags) + 1 or (tags and sorted(parts[1::2]) != tags):
+        return None
+    table = run.tag_table
+    if table is None:
+        table = run.tag_table = _tag_table(run)
+    out: list[str] = []
+    stack: list[_Frame] = []
+    lead = True  # no element written yet at the run's own level: text is the lead
+    tag = False  # parts alternate: text, tag, text, ...
+    for part in parts:
+        if tag:
+            tag = False
+            found = table.get(part)
+            if found is None:
+                return None
+            kind, ph = found
+            if kind == _CLOSE:
+                if not stack or stack[-1].ph is not ph or ph.end is None:
+                    return None
+                frame = stack.pop()
+                if (frame.datetime is not None and not frame.child
+                        and "".join(frame.text).strip()):
+                    when = time_text(frame.datetime)
+                    if when:
+                        del out[frame.mark:]
+                        out.append(_escape_text(when))
+                out.append(ph.end)
+                continue
+            if stack:
+                stack[-1].child = True
+            else:
+                lead = False
+            if kind == _EMPTY:
+                full = ph.full_text
+                out.append(full if full is not None else _fill(ph.full, vals))
+            else:
+                start = ph.start_text
+                if start is None:
+                    if ph.start is None:
+                        return None
+                    start = _fill(ph.start, vals)
+                out.append(start)
+                stack.append(_Frame(ph, len(out)))
+            continue
+        tag = True
+        if not part:
+            continue
+        if "&" in part:
+            part = unescape_text(part)
+        if stack:
+            # (Placeholders that are opened are inline elements: none is raw text.)
+            frame = stack[-1]
+            if frame.datetime is not None and not frame.child:
+                frame.text.append(part)
+            out.append(_escape_text(part))
+        else:
+            out.append(part if lead and run.lead_raw else _escape_text(part))
+    if stack:
+        return None
+    return "".join(out)
+
+
 # ------------------------------------------------------------------------- building
+
+
+_HTML_SPACE = " \t\n\r\f"  # as `_leading_space` and `_trailing_space` strip it
 
 
 def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[str, str]]
@@ -408,58 +545,82 @@ def build_skeleton(doc: HtmlDocument, segments: SegmentMap, links: list[tuple[st
         holes += 1
         return holes - 1
 
-    source_values: list[str] = []
     attrs: list[_AttrPlan] = []
     runs: list[_RunPlan] = []
     elements: dict[int, dict[str, etree._Element]] = {}  # each run's placeholders
+    get_mark = marks.get
+    get_cuts = cuts.get
     for seg, slot in pairs:
-        if isinstance(slot, _Attr):
-            value = slot.element.get(slot.name) or ""
-            hole = new_hole()
-            lws = _LEADING_WS_RE.match(value).group(0)  # type: ignore[union-attr]
-            tws = _TRAILING_WS_RE.search(value).group(0)  # type: ignore[union-attr]
-            attrs.append(_AttrPlan(seg, seg.key, hole, value, lws, tws))
-            m = mark(slot.element)
+        # (The hot loop of a build: `mark`, `cut` and `new_hole` written out.)
+        if slot.__class__ is _Attr:
+            el = slot.element
+            value = el.get(slot.name) or ""
+            hole = holes
+            holes += 1
+            attrs.append(_AttrPlan(seg, seg.key, hole, value, _leading_space(value),
+                                   _trailing_space(value)))
+            m = get_mark(el)
+            if m is None:
+                m = marks[el] = NodeMarks()
             if m.attrs is None:
                 m.attrs = {}
             m.attrs[slot.name] = hole
             continue
-        run: _Run = slot
-        hole = new_hole()
-        plan = _RunPlan(seg, seg.key, hole,
-                        lead_raw=run.start == 0 and run.parent.tag in RAW_TEXT_ELEMENTS)
+        run: _Run = slot  # type: ignore[assignment]
+        hole = holes
+        holes += 1
+        parent, start, end, run_kids = run.parent, run.start, run.end, run.kids
+        if start == 0:
+            lead_slot = (parent, "text")
+            lead = parent.text or ""
+            lead_raw = parent.tag in RAW_TEXT_ELEMENTS
+        else:
+            lead_slot = (run_kids[start - 1], "tail")
+            lead = lead_slot[0].tail or ""
+            lead_raw = False
+        if end == start:
+            trail_slot, trail = lead_slot, lead
+        else:
+            trail_slot = (run_kids[end - 1], "tail")
+            trail = trail_slot[0].tail or ""
+        plan = _RunPlan(seg, seg.key, hole, lead_raw)
         runs.append(plan)
-        lead_slot = (run.parent, "text") if run.start == 0 else (run.kids[run.start - 1], "tail")
-        trail_slot = lead_slot if run.end == run.start else (run.kids[run.end - 1], "tail")
-        lead, trail = run.lead(), run.trail()
-        lws = _LEADING_WS_RE.match(lead).group(0)  # type: ignore[union-attr]
-        tws = _TRAILING_WS_RE.search(trail).group(0)  # type: ignore[union-attr]
-        cut(*lead_slot, len(lws), _RUN_START, ("run<", hole))
-        cut(*trail_slot, len(trail) - len(tws), _RUN_END, ("run>", hole))
-        if run.parent is holder and (
+        found = get_cuts(lead_slot)
+        if found is None:
+            found = cuts[lead_slot] = []
+        found.append((len(lead) - len(lead.lstrip(_HTML_SPACE)), _RUN_START, ("run<", hole)))
+        found = get_cuts(trail_slot)
+        if found is None:
+            found = cuts[trail_slot] = []
+        found.append((len(trail.rstrip(_HTML_SPACE)), _RUN_END, ("run>", hole)))
+        if parent is holder and (
                 lead_slot in holder_slots or trail_slot in holder_slots
-                or not near_end.isdisjoint(run.kids[run.start:run.end])):
+                or not near_end.isdisjoint(run_kids[start:end])):
             return None
-        if run.parent is head and head is not None:
+        if parent is head and head is not None:
             return None
-        elements[hole] = run.placeholders
-        for name, el in run.placeholders.items():
-            mark(el).track = True
-            plan.placeholders[name] = _Placeholder(
-                None, None, [], datetime=(el.get("datetime") or None) if el.tag == "time" else None)
+        placeholders = elements[hole] = run.placeholders
+        if placeholders:
+            for name, el in placeholders.items():
+                m = get_mark(el)
+                if m is None:
+                    m = marks[el] = NodeMarks()
+                m.track = True
+                plan.placeholders[name] = _Placeholder(
+                    None, None, [],
+                    (el.get("datetime") or None) if el.tag == "time" else None)
     source_values = [""] * holes
     for attr in attrs:
         source_values[attr.hole] = _escape_attr(attr.value)
 
-    # <time datetime> elements whose text localize_times rewrites.
-    skip: set[etree._Element] = set()
-    for el in _NO_TRANSLATE_CANDIDATES(root):
-        if _no_translate(el):
-            skip.update(el.iter())
+    # <time datetime> elements whose text localize_times rewrites (those not inside
+    # an element marked not to translate: few pages have a <time>, so its ancestors are
+    # looked at rather than every element marked so).
     times: list[_TimePlan] = []
     for el in root.iter("time"):
         value = el.get("datetime")
-        if not value or len(el) or el in skip or not (el.text or "").strip():
+        if (not value or len(el) or not (el.text or "").strip() or _no_translate(el)
+                or any(_no_translate(up) for up in el.iterancestors())):
             continue
         hole = new_hole()
         source_values.append(_escape_text(el.text))
@@ -610,15 +771,24 @@ def _take_run(plan: _RunPlan, region: list[object], elements: dict[str, etree._E
         opened, closed = at.get(("open", el)), at.get(("close", el))
         ph = plan.placeholders[name]
         ph.full = _merge(region[begin + 1:end])
+        ph.full_text = _fixed(ph.full)
         if opened is not None and closed is not None:
             if el.tag in VOID_ELEMENTS:
                 return False  # emptied by a translation, it would be written as void
             ph.start = _merge(region[begin + 1:opened])
+            ph.start_text = _fixed(ph.start)
             ph.end = "".join(region[closed + 1:end])  # type: ignore[arg-type]
     plan.source = _merge(region)
     if all(p.__class__ is str for p in plan.source):
         plan.fixed = "".join(plan.source)  # type: ignore[arg-type]
     return True
+
+
+def _fixed(pieces: list[Piece]) -> str | None:
+    """Pieces as one string, when they hold no hole."""
+    if all(p.__class__ is str for p in pieces):
+        return "".join(pieces)  # type: ignore[arg-type]
+    return None
 
 
 def _merge(pieces: list[object]) -> list[Piece]:

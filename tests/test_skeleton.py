@@ -70,7 +70,9 @@ EDGE_PAGES = {
 }
 
 PAYLOADS = ['<script>alert(1)</script>', '" onerror="alert(2)', "&lt;b1&gt; &amp; &#60;",
-            "AT&T < 3 > 2 \"quoted\"", "日本語 ümlaut ☃ 𝄞"]
+            "AT&T < 3 > 2 \"quoted\"", "日本語 ümlaut ☃ 𝄞",
+            # Tag-like text that is no placeholder of the segment's (or none at all).
+            "</b1/> <zz9> <a-b12/> &lt;i2>"]
 
 
 def _groups(tokens: list) -> list[list]:
