@@ -9,6 +9,7 @@ few articles are in flight at a time, so memory stays flat however many there ar
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 from collections import deque
@@ -123,6 +124,20 @@ def _ignore_interrupt() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _without_gc(work: Callable[[T], ArticleOutcome], task: T) -> ArticleOutcome:
+    """``work(task)`` with the cycle collector paused: an article makes hundreds of
+    thousands of small objects (lxml proxies, segments, entries) and no cycles worth
+    chasing meanwhile, and the collector's passes over them were 5-10 % of a merge.
+    It runs again between articles, so memory stays as flat as before."""
+    if not gc.isenabled():
+        return work(task)
+    gc.disable()
+    try:
+        return work(task)
+    finally:
+        gc.enable()
+
+
 def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: int
                  ) -> Iterator[ArticleOutcome]:
     """``work(task)`` for every task, yielded in the order of ``tasks``.
@@ -135,7 +150,7 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
     """
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
-            yield work(task)
+            yield _without_gc(work, task)
         return
     workers = min(jobs, len(tasks))
     pending: deque[Future[ArticleOutcome]] = deque()
@@ -143,7 +158,7 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
     with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
         try:
             for task in islice(queue, workers * QUEUE_PER_WORKER):
-                pending.append(pool.submit(work, task))
+                pending.append(pool.submit(_without_gc, work, task))
             while pending:
                 try:
                     outcome = pending.popleft().result()
@@ -151,7 +166,7 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
                     raise L10nError("a worker process stopped unexpectedly (out of memory?);"
                                     " nothing was changed") from None
                 for task in islice(queue, 1):
-                    pending.append(pool.submit(work, task))
+                    pending.append(pool.submit(_without_gc, work, task))
                 yield outcome
         finally:
             for future in pending:

@@ -172,7 +172,10 @@ def parse_html(data: bytes, path: str) -> HtmlDocument:
     parser = etree.HTMLParser(encoding="utf-8", remove_comments=False, remove_pis=False,
                               huge_tree=True, default_doctype=False)
     try:
-        root = etree.fromstring(text.encode("utf-8", "surrogatepass"), parser)
+        # UTF-8 without a byte-order mark is parsed from the bytes as they are.
+        utf8 = data if encoding == "utf-8" and not bom else text.encode("utf-8",
+                                                                         "surrogatepass")
+        root = etree.fromstring(utf8, parser)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
         raise HtmlError(f"cannot parse HTML: {exc}", path) from None
     # libxml2 recovers from ordinary errors; after a fatal one (elements nested more
