@@ -87,8 +87,9 @@ class Context:
 
         cfg = self.config
         timeout = lock_timeout()
-        with WorkspaceLock(cfg.root, timeout, display=cfg.rel(cfg.root / LOCK_NAME)):
-            sweep_temp_files([cfg.locales_path, cfg.build_path, cfg.root / CACHE_DIR])
+        with WorkspaceLock(cfg.root, timeout, display=cfg.rel(cfg.root / LOCK_NAME)) as held:
+            if not held.clean_before:
+                sweep_temp_files([cfg.locales_path, cfg.build_path, cfg.root / CACHE_DIR])
             yield cfg
 
 

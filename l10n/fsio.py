@@ -356,6 +356,9 @@ class WorkspaceLock:
         self.timeout = timeout
         self.display = display or str(self.path)  # how error messages name the lock file
         self._fd: int | None = None
+        # Whether the previous holder released the lock normally: then it left no
+        # temporary file behind, and there is nothing to sweep.
+        self.clean_before = False
 
     def acquire(self) -> None:
         import fcntl
@@ -379,14 +382,23 @@ class WorkspaceLock:
                         f" waited {self.timeout:g} s; try again when it has finished",
                         self.display) from None
                 time.sleep(0.05)
+        try:
+            self.clean_before = os.pread(fd, 16, 0) == _RELEASED
+        except OSError:
+            self.clean_before = False
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
 
-    def release(self) -> None:
+    def release(self, clean: bool = True) -> None:
+        """Release the lock; ``clean``: every temporary file made meanwhile is gone."""
         if self._fd is not None:
             import fcntl
 
+            if clean:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self._fd, 0)
+                    os.pwrite(self._fd, _RELEASED, 0)
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
@@ -395,8 +407,13 @@ class WorkspaceLock:
         self.acquire()
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.release()
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # An exception may come while a transaction's files are still being removed
+        # (Ctrl-C): let the next holder sweep.
+        self.release(clean=exc_type is None)
+
+
+_RELEASED = b"released\n"
 
 
 def _read_holder(fd: int) -> str:

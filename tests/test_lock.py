@@ -105,7 +105,11 @@ def test_lock_timeout_must_be_a_number(ready: Path) -> None:
 def test_leftover_temp_files_are_swept_under_the_lock(ready: Path) -> None:
     folder = ready / "locales/de/LC_MESSAGES"
     leftover = folder / ".news.po.l10n-ab12cd34.tmp"
+    # What a command killed while writing leaves: a temporary file, and the lock file
+    # still naming it (a command that ends normally marks the lock released, and the
+    # next one then has nothing to sweep).
     leftover.write_bytes(b"half a catalog")
+    (ready / ".l10n.lock").write_text("999999\n")
     foreign = folder / ".news.po.mine.tmp"  # not ours: never touched
     foreign.write_bytes(b"a user's file")
     assert is_temp_file(leftover.name) and not is_temp_file(foreign.name)
@@ -115,3 +119,11 @@ def test_leftover_temp_files_are_swept_under_the_lock(ready: Path) -> None:
     assert l10n(ready, "update").returncode == 0
     assert not leftover.exists()
     assert foreign.read_bytes() == b"a user's file"
+
+
+def test_after_a_normal_end_the_lock_says_released(ready: Path) -> None:
+    assert l10n(ready, "update").returncode == 0
+    assert (ready / ".l10n.lock").read_text() == "released\n"
+    proc = l10n(ready, "update", "--lang", "xx")  # fails: the next command sweeps
+    assert proc.returncode != 0
+    assert (ready / ".l10n.lock").read_text() != "released\n"
