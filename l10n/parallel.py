@@ -31,7 +31,7 @@ T = TypeVar("T")
 
 # Articles queued per worker: enough to keep every worker busy, few enough that
 # finished results (and their temporary files) do not pile up.
-QUEUE_PER_WORKER = 2
+QUEUE_PER_WORKER = 8
 
 
 @dataclass
@@ -118,10 +118,22 @@ def resolve_jobs(cfg: Config, jobs: int | None) -> int:
     return jobs
 
 
-def _ignore_interrupt() -> None:
+# The work function of a worker process, set once when the worker starts: sent with
+# every task, it (and the whole configuration in it) was pickled per article.
+_work: Callable[[Any], ArticleOutcome] | None = None
+
+
+def _start_worker(work: Callable[[Any], ArticleOutcome]) -> None:
+    global _work
+    _work = work
     # Ctrl-C is the parent's to handle: it stops queueing, lets each worker finish its
     # article, and removes what they staged.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run_task(task: Any) -> ArticleOutcome:
+    assert _work is not None
+    return _without_gc(_work, task)
 
 
 def _without_gc(work: Callable[[T], ArticleOutcome], task: T) -> ArticleOutcome:
@@ -155,10 +167,11 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
     workers = min(jobs, len(tasks))
     pending: deque[Future[ArticleOutcome]] = deque()
     queue = iter(tasks)
-    with ProcessPoolExecutor(max_workers=workers, initializer=_ignore_interrupt) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(work,)) as pool:
         try:
             for task in islice(queue, workers * QUEUE_PER_WORKER):
-                pending.append(pool.submit(_without_gc, work, task))
+                pending.append(pool.submit(_run_task, task))
             while pending:
                 try:
                     outcome = pending.popleft().result()
@@ -166,7 +179,7 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
                     raise L10nError("a worker process stopped unexpectedly (out of memory?);"
                                     " nothing was changed") from None
                 for task in islice(queue, 1):
-                    pending.append(pool.submit(_without_gc, work, task))
+                    pending.append(pool.submit(_run_task, task))
                 yield outcome
         finally:
             for future in pending:
