@@ -24,7 +24,7 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -181,6 +181,47 @@ def hash_file(path: Path) -> str | None:
     if _memo is not None:
         return _memo.hash(path)
     return _hash_content(path)
+
+
+Seen = tuple[str, list[Any]]  # a file as read by a worker: path, [*signature, digest]
+
+
+def read_seen(path: Path, read: Callable[[], bytes | None]
+              ) -> tuple[bytes | None, str | None, Seen | None]:
+    """``read()`` (the caller's reading, with its own errors) of the file at ``path``,
+    the sha256 of what it returned, and what the workspace may remember of it (see
+    `ContentMemo`; None when the file changed while it was read, or was modified too
+    recently to be trusted). Worker processes return these to the parent, which
+    records them with `note_seen`: a file read during a run is not read again to
+    check it in the next."""
+    try:
+        before = os.stat(path)
+    except OSError:
+        before = None
+    read_at = time.time_ns()
+    data = read()
+    if data is None:
+        return None, None, None
+    content = hashlib.sha256(data).hexdigest()
+    if before is None or read_at - max(before.st_mtime_ns, before.st_ctime_ns) <= RACY_NS:
+        return data, content, None
+    try:
+        after = os.stat(path)
+    except OSError:
+        return data, content, None
+    sig = _signature(before)
+    if _signature(after) != sig or len(data) != before.st_size:
+        return data, content, None
+    return data, content, (str(path), [*sig, content])
+
+
+def note_seen(seen: Iterable[Seen]) -> None:
+    """Record what workers read (see `read_seen`)."""
+    if _memo is None:
+        return
+    for key, entry in seen:
+        _memo.entries[key] = entry
+        _memo.dirty = True
 
 
 def note_written(path: Path, content: str, mtime_ns: int) -> None:

@@ -8,7 +8,7 @@ from functools import lru_cache, partial
 from pathlib import Path
 from urllib.parse import quote
 
-from .cache import Record, StepCache, hash_file, settings_of, sub_records
+from .cache import Record, StepCache, hash_file, read_seen, settings_of, sub_records
 from .catalog import POFile, parse_catalog, read_catalog, translations
 from .config import Config
 from .fsio import Transaction, digest, removal
@@ -229,22 +229,28 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     """Build one article's pages (those not up to date), staged, with its cache record."""
     slug, record = task
     source = cfg.source_file(slug)
-    data = read_source(cfg, source)
+    data, source_digest, seen_source = read_seen(source, partial(read_source, cfg, source))
+    assert data is not None and source_digest is not None
+    seen = [seen_source] if seen_source else []
     source_name = workspace_name(cfg, source)
     doc = parse_html(data, source_name)
     source_page: SourcePage | None = None  # made when a page needs building
     source_lang = article_language(cfg, doc)
     all_targets = target_languages(cfg, source_lang)
-    source_digest = digest(data)
     known: Record = record if record and record.get("source") == source_digest else {}
     template = hash_file(cfg.template_file(slug))
     # Each catalog is read once: its digest, its approval and the page built from it
     # come from the same bytes, whatever a translator saves in the meantime.
-    raw = {lang: read_bytes_if_any(cfg.catalog_file(lang, slug),
-                                   display_name(cfg, cfg.catalog_file(lang, slug)))
-           for lang in all_targets}
-    raw = {lang: data_ for lang, data_ in raw.items() if data_ is not None}
-    catalogs = {lang: digest(data_) for lang, data_ in raw.items()}
+    raw: dict[str, bytes] = {}
+    catalogs: dict[str, str] = {}
+    for lang in all_targets:
+        path = cfg.catalog_file(lang, slug)
+        data_, digest_, seen_ = read_seen(
+            path, partial(read_bytes_if_any, path, display_name(cfg, path)))
+        if data_ is not None and digest_ is not None:
+            raw[lang], catalogs[lang] = data_, digest_
+        if seen_:
+            seen.append(seen_)
     parsed: dict[str, POFile] = {}
 
     def catalog_of(lang: str) -> POFile:
@@ -280,7 +286,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     linked = _linked(cfg, slug, built, chosen)
     links = alternate_links(cfg, slug, source_lang, linked)
     pages = dict(sub_records(known, "pages"))
-    outcome = ArticleOutcome([])
+    outcome = ArticleOutcome([], seen=seen)
     # Made with the first page to build: the article serialized once, filled per locale
     # (False: this page's shape is not covered; each locale is rebuilt from a parse).
     skeleton: Skeleton | bool | None = None

@@ -21,7 +21,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .cache import StepCache, note_written
+from .cache import Seen, StepCache, note_seen, note_written
 from .config import Config
 from .errors import L10nError
 from .fsio import StagedFile, Transaction, discard, removal, write_staged
@@ -42,6 +42,7 @@ class ArticleOutcome:
     results: list[ArticleResult]
     staged: list[StagedFile] = field(default_factory=list)
     record: dict[str, Any] | None = None
+    seen: list[Seen] = field(default_factory=list)  # files read, for the content memo
 
     def stage(self, path: Path, data: bytes, expect: str | None = None,
               display: str | None = None, content: str | None = None) -> None:
@@ -86,6 +87,7 @@ def run_step(cache: StepCache, plans: Sequence[Plan], work: Callable[[Any], Arti
     to date, or the task ``work`` needs to process it.
     """
     results: list[ArticleResult] = []
+    seen: list[Seen] = []
     tasks = [task for _, done, task in plans if done is None]
     with contextlib.closing(run_articles(work, tasks, jobs)) as computed, Transaction() as tx:
         for slug, done, _ in plans:
@@ -94,7 +96,9 @@ def run_step(cache: StepCache, plans: Sequence[Plan], work: Callable[[Any], Arti
                 tx.adopt(staged)
             cache.put(slug, outcome.record)
             results.extend(outcome.results)
-    # What was just written needs no reading again to be known by its hash.
+            seen += outcome.seen
+    # What was just read or written needs no reading again to be known by its hash.
+    note_seen(seen)
     for path, content, mtime in tx.written:
         note_written(path, content, mtime)
     return results

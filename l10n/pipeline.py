@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from functools import lru_cache, partial
 from pathlib import Path
 
-from .cache import Record, StepCache, hash_file, settings_of, sub_records
+from .cache import Record, StepCache, hash_file, read_seen, settings_of, sub_records
 from .catalog import (
     POFile,
     TemplateText,
@@ -102,7 +102,8 @@ def extract(cfg: Config, slugs: Iterable[str] | None = None, jobs: int | None = 
 def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
     """Extract one article: its template, staged if it changed, and the cache record."""
     source = cfg.source_file(slug)
-    data = read_source(cfg, source)
+    data, source_digest, seen = read_seen(source, lambda: read_source(cfg, source))
+    assert data is not None
     source_name = cfg.rel(source)
     doc = parse_html(data, source_name)
     segments = extract_segments(doc)
@@ -113,14 +114,14 @@ def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
     old = read_bytes_if_any(target, display_name(cfg, target))
     result = ArticleResult(slug=slug, lang=lang, path=target_name,
                            counts={"segments": pot.entries, "occurrences": len(segments)})
-    outcome = ArticleOutcome([result])
+    outcome = ArticleOutcome([result], seen=[seen] if seen else [])
     if pot.same_as(old):
         written = old
     else:
         written = pot.render()
         outcome.stage(target, written, expect=_digest_or_none(old), display=target_name)
         result.changed = True
-    outcome.record = {"source": digest(data), "template": digest(written or b""),
+    outcome.record = {"source": source_digest, "template": digest(written or b""),
                       "lang": lang, "counts": dict(result.counts)}
     return outcome
 
@@ -192,9 +193,11 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
     try:
         for lang in target_languages(cfg, source_lang, chosen):
             path = cfg.catalog_file(lang, slug)
-            old_data = read_bytes_if_any(path, display_name(cfg, path))
-            cached = _cached_catalog(cfg, slug, lang, known.get(lang),
-                                     digest(old_data) if old_data is not None else None)
+            old_data, old_digest, seen = read_seen(
+                path, partial(read_bytes_if_any, path, display_name(cfg, path)))
+            if seen:
+                outcome.seen.append(seen)
+            cached = _cached_catalog(cfg, slug, lang, known.get(lang), old_digest)
             if cached is not None:
                 outcome.results.append(cached)
                 continue

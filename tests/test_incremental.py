@@ -294,3 +294,27 @@ def test_a_rerun_reads_no_page_and_no_catalog(cfg: Config) -> None:
     read = [line for line in opened if line.split('"')[1].endswith((".html", ".po", ".pot"))]
     assert read == []
     assert any("stat.json" in line for line in opened)  # the hashes on record
+
+
+@pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
+def test_files_read_by_a_run_are_not_read_again_by_the_next(tmp_path: Path) -> None:
+    # Sources older than RACY_NS, read (and hashed) by extract's worker processes:
+    # the next extract knows them from the record and opens none of them.
+    cfg = _workspace(tmp_path / "ws")
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    command = [sys.executable, "-m", "l10n", "-C", str(cfg.root), "extract", "--jobs", "2"]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    log = tmp_path / "opens.log"
+    proc = subprocess.run(["strace", "-f", "-e", "trace=openat", "-o", str(log), *command],
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert "3 unchanged (3 up to date, not redone)" in proc.stdout
+    sources = [line for line in log.read_text().splitlines()
+               if f"{cfg.root / 'source'}/" in line and "O_DIRECTORY" not in line]
+    assert sources == []
+    # An edit is still seen.
+    page = cfg.source_file("ocean-heat-record")
+    page.write_text(page.read_text(encoding="utf-8").replace("Oceans", "Seas", 1),
+                    encoding="utf-8")
+    assert _redone(extract(cfg)) == {("ocean-heat-record", "en")}
