@@ -60,8 +60,6 @@ META_NAMES = frozenset({
 })
 
 _WS_RE = re.compile(r"[ \t\n\r\f]+")
-_LEADING_WS_RE = re.compile(r"^[ \t\n\r\f]*")
-_TRAILING_WS_RE = re.compile(r"[ \t\n\r\f]*$")
 _NAME_RE = re.compile(r"[a-z]+(?:-[a-z]+)*")
 _ALNUM_RE = re.compile(r"[^\W_]")
 _LETTER_CANDIDATE_RE = re.compile(r"[^\W\d_]")
@@ -1087,17 +1085,17 @@ class Translation:
 
 Lookup = Callable[[Segment], Translation | None]
 
-_HTML_SPACE = " \t\n\r\f"  # the characters of _LEADING_WS_RE and _TRAILING_WS_RE
+_HTML_SPACE = " \t\n\r\f"  # HTML's white space (not str.isspace's)
 
 
 def _leading_space(text: str) -> str:
-    """What ``_LEADING_WS_RE.match(text)`` matches."""
+    """The run of HTML white space at the start of ``text``."""
     return text[:len(text) - len(text.lstrip(_HTML_SPACE))]
 
 
 def _trailing_space(text: str) -> str:
-    """What ``_TRAILING_WS_RE.search(text)`` matches, without the regex search, which
-    tries every position of the text (a tenth of building a skeleton, profiled)."""
+    """The run of HTML white space at the end of ``text``. (A regex search for it
+    tries every position of the text: a tenth of building a skeleton, profiled.)"""
     return text[len(text.rstrip(_HTML_SPACE)):]
 
 
