@@ -257,7 +257,11 @@ def test_a_run_after_a_kill_finishes_the_job_and_sweeps(stages: list[Stage], tmp
     work = tmp_path / "ws"
     # Kill it late, when temporary files are most likely about; then run it again.
     kill_once(stage, STEPS[n], work, 0.8 * stage.seconds)
-    (work / "locales" / ".x.po.l10n-zzzzzzzz.tmp").write_bytes(b"msgid ")  # for sure
+    # For sure, whether or not the kill came before the command ended: a temporary
+    # file, and the lock as a killed holder leaves it (naming its process, not
+    # "released"), which is what tells the next command to sweep.
+    (work / "locales" / ".x.po.l10n-zzzzzzzz.tmp").write_bytes(b"msgid ")
+    (work / ".l10n.lock").write_text("999999\n")
     again = subprocess.run(command(work, STEPS[n]), env=env(), capture_output=True, text=True)
     assert again.returncode == 0, again.stderr
     assert files(work) == stage.after  # no temporary file left, everything as it should be
