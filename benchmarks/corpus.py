@@ -15,7 +15,7 @@ from pathlib import Path
 from lxml import etree
 
 from l10n.catalog import read_catalog, render_catalog
-from l10n.model import escape_text, tokenize
+from l10n.model import join_tokens, tokenize
 
 # Target locales, in the order they are added: a mix of scripts and directions.
 LOCALES = ["de", "fr", "ar", "ja", "es", "ru", "zh", "it", "pt", "nl", "ko", "tr"]
@@ -130,17 +130,7 @@ def reset_workspace(root: Path) -> None:
 
 def pseudo_translation(msgid: str) -> str:
     """A stand-in translation: accented vowels, the placeholders of the source."""
-    out = []
-    for tok in tokenize(msgid):
-        if tok.kind == "text":
-            out.append(escape_text(tok.value.translate(_PSEUDO)))
-        elif tok.kind == "open":
-            out.append(f"<{tok.value}>")
-        elif tok.kind == "close":
-            out.append(f"</{tok.value}>")
-        else:
-            out.append(f"<{tok.value}/>")
-    return "".join(out)
+    return join_tokens(tokenize(msgid), lambda text: text.translate(_PSEUDO))
 
 
 def _translate_catalog(path: Path) -> None:

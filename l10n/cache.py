@@ -125,13 +125,10 @@ class ContentMemo:
             return known[4]
         read_at = time.time_ns()
         value = _hash_content(path)
-        if value is not None and read_at - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-            try:
-                unchanged = _signature(os.stat(path)) == sig
-            except OSError:
-                unchanged = False
-            if unchanged:
-                self.entries[key] = [*sig, value]
+        if value is not None:
+            seen = _trusted(path, st, read_at, value)
+            if seen is not None:
+                self.entries[key] = seen[1]
                 self.dirty = True
         return value
 
@@ -203,16 +200,25 @@ def read_seen(path: Path, read: Callable[[], bytes | None]
     if data is None:
         return None, None, None
     content = hashlib.sha256(data).hexdigest()
-    if before is None or read_at - max(before.st_mtime_ns, before.st_ctime_ns) <= RACY_NS:
+    if before is None or len(data) != before.st_size:
         return data, content, None
+    return data, content, _trusted(path, before, read_at, content)
+
+
+def _trusted(path: Path, before: os.stat_result, read_at: int, content: str) -> Seen | None:
+    """What may be remembered of a file whose content (hash ``content``) was read at
+    ``read_at`` with the stat ``before``: nothing when it was modified too shortly
+    before (within RACY_NS), or when its stat changed while it was read."""
+    if read_at - max(before.st_mtime_ns, before.st_ctime_ns) <= RACY_NS:
+        return None
     try:
         after = os.stat(path)
     except OSError:
-        return data, content, None
+        return None
     sig = _signature(before)
-    if _signature(after) != sig or len(data) != before.st_size:
-        return data, content, None
-    return data, content, (str(path), [*sig, content])
+    if _signature(after) != sig:
+        return None
+    return str(path), [*sig, content]
 
 
 def note_seen(seen: Iterable[Seen]) -> None:

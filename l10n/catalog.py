@@ -143,12 +143,8 @@ class TemplateText:
 
 def _same_dates_aside(template: TemplateText, old_data: bytes) -> bool:
     """The slow way: the dates read from the old file as polib reads them."""
-    try:
-        text = old_data.decode("utf-8")
-        old = read_po(text)
-        if old is None:
-            old = polib.pofile(text, wrapwidth=WRAP)
-    except (OSError, ValueError, UnicodeDecodeError):
+    old = _parse_leniently(old_data)
+    if old is None:
         return False
     created = old.metadata.get("POT-Creation-Date")
     return template.render(now_stamp() if created is None else created,
@@ -367,6 +363,17 @@ def render_catalog(po: POFile) -> bytes:
     return text.encode("utf-8")
 
 
+def _parse_leniently(data: bytes) -> POFile | None:
+    """A file's catalog as polib would read it, without our strict checks (for
+    comparing with what we would write); None when even polib cannot."""
+    try:
+        text = data.decode("utf-8")
+        po = read_po(text)
+        return po if po is not None else polib.pofile(text, wrapwidth=WRAP)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+
+
 def same_content(new: POFile, old_data: bytes | None, old: POFile | None = None) -> bool:
     """Whether a catalog differs from the file's bytes only in its date headers.
     ``old``: those bytes already parsed, if the caller has them (parsing again was a
@@ -374,12 +381,8 @@ def same_content(new: POFile, old_data: bytes | None, old: POFile | None = None)
     if old_data is None:
         return False
     if old is None:
-        try:
-            text = old_data.decode("utf-8")
-            old = read_po(text)
-            if old is None:
-                old = polib.pofile(text, wrapwidth=WRAP)
-        except (OSError, ValueError, UnicodeDecodeError):
+        old = _parse_leniently(old_data)
+        if old is None:
             return False
     saved = {k: new.metadata.get(k) for k in _DATE_KEYS}
     for key in _DATE_KEYS:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from pathlib import Path
 from urllib.parse import quote
 
 from .cache import Record, StepCache, hash_file, read_seen, settings_of, sub_records
@@ -118,7 +117,7 @@ def localize_from(skeleton: Skeleton, cfg: Config, slug: str, lang: str, source_
                   catalog: POFile, drafts: bool = False) -> Localized:
     """What `localize` gives, filled into an article's skeleton (`build_skeleton`, made
     with the same alternate links) instead of rebuilt from a fresh parse."""
-    po_name = workspace_name(cfg, cfg.catalog_file(lang, slug))
+    po_name = display_name(cfg, cfg.catalog_file(lang, slug))
     page = _page_locale(lang, source_lang, drafts)
     data, warnings, used = skeleton.render(translations(catalog, drafts=drafts), po_name, page)
     return Localized(data, warnings, used)
@@ -132,25 +131,6 @@ def _page_locale(lang: str, source_lang: str, drafts: bool) -> PageLocale:
         lang=bcp47(lang), rtl=is_rtl(lang), origin_note=origin_note(source_lang, lang),
         origin_class=ORIGIN_NOTE_CLASS, format_time=partial(format_datetime_text, target=lang),
         draft_notice=draft_notice(lang) if drafts else None, draft_class=DRAFT_NOTICE_CLASS)
-
-
-def workspace_name(cfg: Config, path: Path) -> str:
-    """``cfg.rel(path)``, with the folder resolved once per run (`cfg.rel` resolves the
-    whole path, a system call per part: profiled, a fifth of filling a skeleton)."""
-    folder = _resolved_folder(cfg.root, path.parent)
-    if folder is None:
-        return cfg.rel(path)
-    return path.name if folder == "." else f"{folder}/{path.name}"
-
-
-@lru_cache(maxsize=256)
-def _resolved_folder(root: Path, folder: Path) -> str | None:
-    # What `Config.rel` makes of a file's folder: resolved, relative to the root (None:
-    # outside it, or not resolvable; `Config.rel` then says what it says).
-    try:
-        return (folder.absolute().resolve()).relative_to(root.resolve()).as_posix()
-    except (ValueError, RuntimeError, OSError):
-        return None
 
 
 def original_folder(cfg: Config, source_lang: str) -> str:
@@ -232,7 +212,7 @@ def merge_article(cfg: Config, chosen: list[str] | None, drafts: bool,
     data, source_digest, seen_source = read_seen(source, partial(read_source, cfg, source))
     assert data is not None and source_digest is not None
     seen = [seen_source] if seen_source else []
-    source_name = workspace_name(cfg, source)
+    source_name = display_name(cfg, source)
     doc = parse_html(data, source_name)
     source_page: SourcePage | None = None  # made when a page needs building
     source_lang = article_language(cfg, doc)

@@ -8,6 +8,7 @@ or the value of a translatable attribute.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 # <a1>, </a1>, <br2/>: a tag name, a number, nothing else. Attributes never appear.
@@ -152,6 +153,17 @@ def tokenize(message: str) -> list[Token]:
     if pos < len(message):
         tokens.append(Token("text", unescape_text(message[pos:])))
     return tokens
+
+
+_TAG_FORMS = {"open": "<{}>", "close": "</{}>", "empty": "<{}/>"}
+
+
+def join_tokens(tokens: Iterable[Token], text: Callable[[str], str] | None = None) -> str:
+    """A message from its tokens: the inverse of `tokenize`. ``text``, if given,
+    rewrites each text piece first (pseudo-translations, test variants)."""
+    return "".join(
+        escape_text(tok.value if text is None else text(tok.value)) if tok.kind == "text"
+        else _TAG_FORMS[tok.kind].format(tok.value) for tok in tokens)
 
 
 def placeholder_signature(message: str) -> tuple[tuple[str, str], ...]:

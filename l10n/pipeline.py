@@ -117,11 +117,14 @@ def extract_article(cfg: Config, slug: str) -> ArticleOutcome:
     outcome = ArticleOutcome([result], seen=[seen] if seen else [])
     if pot.same_as(old):
         written = old
+        template_digest = digest(old or b"")
     else:
         written = pot.render()
-        outcome.stage(target, written, expect=_digest_or_none(old), display=target_name)
+        template_digest = digest(written)
+        outcome.stage(target, written, expect=_digest_or_none(old), display=target_name,
+                      content=template_digest)
         result.changed = True
-    outcome.record = {"source": source_digest, "template": digest(written or b""),
+    outcome.record = {"source": source_digest, "template": template_digest,
                       "lang": lang, "counts": dict(result.counts)}
     return outcome
 
@@ -205,15 +208,18 @@ def update_article(cfg: Config, chosen: list[str] | None, task: tuple[str, Recor
             old = parse_catalog(old_data, name) if old_data is not None else None
             po, counts = update_catalog(pot, old, lang)
             result = ArticleResult(slug=slug, lang=lang, path=name, counts=vars(counts).copy())
-            written = old_data
+            written_digest = old_digest
             if not same_content(po, old_data, old):
                 written = render_catalog(po)
-                outcome.stage(path, written, expect=_digest_or_none(old_data), display=name)
+                written_digest = digest(written)
+                # The file must still be as read (or still absent) when it is replaced.
+                outcome.stage(path, written, expect=old_digest or "absent", display=name,
+                              content=written_digest)
                 result.changed = True
             # Reported again when skipped: what a re-run would count (the fuzzy
             # matches made now are kept translations then).
             again = {**result.counts, "kept": counts.kept + counts.fuzzy, "fuzzy": 0}
-            catalogs[lang] = {"catalog": digest(written or b""), "counts": again}
+            catalogs[lang] = {"catalog": written_digest or digest(b""), "counts": again}
             outcome.results.append(result)
     except BaseException:
         outcome.discard()
@@ -267,12 +273,19 @@ def display_name(cfg: Config, path: Path) -> str:
     """``cfg.rel(path)`` for a file, with its folder resolved once per run: a re-run
     names thousands of up-to-date files, and resolving each path was a tenth of it."""
     folder = _folder_name(cfg.root, path.parent)
+    if folder is None:
+        return cfg.rel(path)
     return path.name if folder == "." else f"{folder}/{path.name}"
 
 
 @lru_cache(maxsize=1024)
-def _folder_name(root: Path, folder: Path) -> str:
-    return Config(root=root).rel(folder)
+def _folder_name(root: Path, folder: Path) -> str | None:
+    # What `Config.rel` makes of a file's folder: resolved, relative to the root (None:
+    # outside it, or not resolvable; `Config.rel` then says what it says).
+    try:
+        return folder.absolute().resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, RuntimeError, OSError):
+        return None
 
 
 def read_source(cfg: Config, source: Path) -> bytes:

@@ -9,6 +9,7 @@ import pytest
 from conftest import DATA, msgfmt_check, write_config
 from golden import check_golden
 
+from l10n.model import join_tokens, tokenize
 from l10n.segment import extract_segments, parse_html, read_html
 
 GOLDEN = sorted((DATA / "golden").glob("*.html"))
@@ -147,3 +148,11 @@ def test_article_language_comes_from_html_lang_else_config(tmp_path: Path, cli) 
     assert not (root / "locales/fr/LC_MESSAGES/nolang.po").exists()
     assert (root / "locales/fr/LC_MESSAGES/en.po").exists()
     assert not (root / "locales/en/LC_MESSAGES/en.po").exists()
+
+
+@pytest.mark.parametrize("page", GOLDEN, ids=[p.stem for p in GOLDEN])
+def test_join_tokens_gives_back_every_msgid(page: Path) -> None:
+    segments = extract_segments(read_html(page))
+    assert segments
+    for seg in segments:
+        assert join_tokens(tokenize(seg.msgid)) == seg.msgid

@@ -298,6 +298,9 @@ def test_a_rerun_reads_no_page_and_no_catalog(cfg: Config) -> None:
     read = [line for line in opened if line.split('"')[1].endswith((".html", ".po", ".pot"))]
     assert read == []
     assert any("stat.json" in line for line in opened)  # the hashes on record
+    # Nothing is written either: no page, no temporary file, no cache file rewritten.
+    created = [line for line in opened if "O_CREAT" in line and ".l10n.lock" not in line]
+    assert created == []
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")

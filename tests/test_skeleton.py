@@ -17,7 +17,7 @@ from conftest import CORPUS, REPO
 from l10n.catalog import POFile, read_catalog
 from l10n.config import Config, load_config
 from l10n.merge import Localized, alternate_links, localize, localize_from
-from l10n.model import escape_text, tokenize
+from l10n.model import escape_text, join_tokens, tokenize
 from l10n.pipeline import article_language, extract
 from l10n.segment import SegmentMap, add_alternate_links, parse_html, serialize_html
 from l10n.skeleton import build_skeleton
@@ -91,17 +91,7 @@ def _groups(tokens: list) -> list[list]:
 
 
 def _write(tokens: list, text=lambda s: s) -> str:
-    out = []
-    for tok in tokens:
-        if tok.kind == "text":
-            out.append(escape_text(text(tok.value)))
-        elif tok.kind == "open":
-            out.append(f"<{tok.value}>")
-        elif tok.kind == "close":
-            out.append(f"</{tok.value}>")
-        else:
-            out.append(f"<{tok.value}/>")
-    return "".join(out)
+    return join_tokens(tokens, text)
 
 
 def translation(entry: polib.POEntry, n: int) -> str:
