@@ -6,12 +6,15 @@ To get the translator's save into that window every time, the command runs under
 `strace`, which stops it (SIGSTOP) at its first fsync: the catalogs are read and the
 new content is computed and being written to a temporary file, nothing is renamed
 yet. The test saves the catalog as a translator would, then lets the command go on.
+(strace counts calls per thread: a command syncing files in several threads stops
+once in each, and the test lets each of those stops go on.)
 Nothing of l10n is patched.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -85,7 +88,12 @@ def run_with_a_save_in_between(root: Path, args: tuple[str, ...], save, at_fsync
             time.sleep(0.01)
         assert child is not None and stopped == 5, "the command did not stop at its write"
         saved = save()
-        os.kill(child, signal.SIGCONT)
+        # strace counts system calls per thread: each thread that syncs a file is
+        # stopped at its own first fsync. Let every one of them go on.
+        while proc.poll() is None and time.monotonic() < deadline + 60:
+            if _state(child) in ("t", "T"):
+                os.kill(child, signal.SIGCONT)
+            time.sleep(0.01)
         out, err = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -208,3 +216,27 @@ def test_a_save_during_the_renames_of_a_batch_is_not_overwritten(tmp_path: Path)
     assert set(after) == set(before)  # no temporary file left
     for rel in (PO, fr):
         assert msgfmt_ok(ws / rel) == ""
+
+
+def test_a_disk_error_while_syncing_leaves_every_file_as_it_was(tmp_path: Path) -> None:
+    # Files are synced in the background while the others are still being made; a
+    # failed sync (here every thread's first fsync fails with EIO) must still stop the
+    # whole batch before its first rename, with one line naming a file.
+    ws = make_workspace(tmp_path / "ws", {
+        "news": article("The city", "Rain is expected."),
+        "sport": article("The match", "The team won."),
+    }, languages=("de", "fr"))
+    for slug in ("news", "sport"):
+        path = ws / "source" / f"{slug}.html"
+        path.write_text(path.read_text().replace(".</p>", "!</p>"))
+    assert l10n(ws, "extract").returncode == 0
+    before = snapshot(ws)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    proc = subprocess.run(
+        ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync",
+         "-e", "inject=fsync:error=EIO:when=1", sys.executable, "-m", "l10n", "-C", str(ws),
+         "update", "--jobs", "2"], capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 1
+    assert re.fullmatch(r"error: locales/(de|fr)/LC_MESSAGES/(news|sport)\.po: cannot write:"
+                        r" Input/output error\n", proc.stderr), proc.stderr
+    assert snapshot(ws) == before  # nothing renamed, no temporary file left
