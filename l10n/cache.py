@@ -26,7 +26,6 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -53,16 +52,48 @@ def code_fingerprint() -> str:
     h = hashlib.sha256()
     h.update(f"l10n {__version__}; python {sys.version_info[:2]}\n".encode())
     for dist in ("lxml", "polib", "babel", "rapidfuzz"):
-        try:
-            h.update(f"{dist} {metadata.version(dist)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{dist} -\n".encode())
+        h.update(f"{dist} {installed_version(dist)}\n".encode())
     package = Path(__file__).resolve().parent
     files = sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".po"))
     for path in files:
         h.update(path.relative_to(package).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
     return h.hexdigest()
+
+
+def installed_version(dist: str) -> str:
+    """The installed version of the distribution that provides the top-level module
+    ``dist`` ("-" if none), found without importing the module.
+
+    Every command needs the fingerprint, and importlib.metadata (with the email
+    parser it loads) cost more than the rest of it: the version is read from the name
+    of the ``<name>-<version>.dist-info`` folder beside the module instead, with
+    importlib.metadata only for installs laid out otherwise.
+    """
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(dist)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is None or not spec.origin:
+        return "-"
+    origin = Path(spec.origin)
+    folder = origin.parent.parent if spec.submodule_search_locations else origin.parent
+    prefix = dist.lower() + "-"
+    try:
+        found = sorted(name[len(prefix):-len(".dist-info")] for name in os.listdir(folder)
+                       if name.lower().startswith(prefix) and name.endswith(".dist-info"))
+    except OSError:
+        found = []
+    if found:
+        return ",".join(found)
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "-"
 
 
 # --------------------------------------------------------------- known contents

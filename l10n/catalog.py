@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import polib
-from rapidfuzz import fuzz, process
 
 from . import __version__
 from .errors import CatalogError
@@ -536,6 +535,10 @@ def _rank(entry: POEntry) -> tuple[bool, bool]:
 def _closest(target: POEntry, candidates: list[POEntry]) -> POEntry | None:
     if not candidates:
         return None
+    # Imported on first use: most runs match no changed source text, and every
+    # command (extract and merge too) imports this module.
+    from rapidfuzz import fuzz, process
+
     found = process.extractOne(target.msgid, [c.msgid for c in candidates], scorer=fuzz.ratio,
                                score_cutoff=FUZZY_MIN_SCORE)
     if found is None:

@@ -10,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
 from babel.messages.plurals import get_plural
 
 from .errors import LocaleError
@@ -86,6 +85,10 @@ def plural_forms(code: str) -> str:
 
 def format_datetime_text(value: str, target: str) -> str | None:
     """The text of a ``<time datetime=value>`` element in the target locale, or None."""
+    # Imported on first use: only merge formats dates, and every command imports
+    # this module.
+    from babel.dates import format_date, format_time
+
     value = value.strip()
     loc = _locale(target)
     try:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from l10n.cache import RACY_NS
+from l10n.cache import RACY_NS, installed_version
 from l10n.catalog import read_catalog, render_catalog
 from l10n.cli import main
 from l10n.config import Config, load_config
@@ -325,3 +325,17 @@ def test_files_read_by_a_run_are_not_read_again_by_the_next(tmp_path: Path) -> N
     page.write_text(page.read_text(encoding="utf-8").replace("Oceans", "Seas", 1),
                     encoding="utf-8")
     assert _redone(extract(cfg)) == {("ocean-heat-record", "en")}
+
+
+@pytest.mark.parametrize("dist", ["lxml", "polib", "babel", "rapidfuzz"])
+def test_library_versions_in_the_code_fingerprint_are_the_installed_ones(dist: str) -> None:
+    # Read from the dist-info folder name (no import of importlib.metadata): the same
+    # version importlib.metadata reports, so upgrading a library invalidates the cache.
+    from importlib import metadata
+
+    assert installed_version(dist) == metadata.version(dist)
+
+
+def test_a_module_no_distribution_provides_has_no_version() -> None:
+    assert installed_version("json") == "-"
+    assert installed_version("no_such_module_here") == "-"
