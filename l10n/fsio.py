@@ -195,15 +195,19 @@ class Transaction:
     content no longer has the hash it had when it was read.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, sync_early: bool = False) -> None:
         # (path, temporary file or None for a removal, expected digest, display name)
         self._staged: list[tuple[Path, Path | None, str | None, str]] = []
         # path -> (digest of the new content, modification time given to it)
         self._contents: dict[Path, tuple[str, int]] = {}
         # After a commit: the files put in place, with their digest and modification time.
         self.written: list[tuple[Path, str, int]] = []
-        # Each temporary file is synced to disk in the background as soon as it is
-        # staged, while the rest of the work goes on; the commit waits for them all.
+        # ``sync_early``: each temporary file is synced in a background thread as soon
+        # as it is staged, for a caller that waits meanwhile (for worker processes).
+        # A caller busy itself would only lose time to those threads (they compete for
+        # the interpreter): its files are synced all at once by the commit.
+        self._sync_early = sync_early
+        self._to_sync: list[tuple[Path, str]] = []
         self._sync_pool: ThreadPoolExecutor | None = None
         self._syncing: list[Future[None]] = []
 
@@ -216,12 +220,18 @@ class Transaction:
         display = staged.display or str(staged.path)
         self._staged.append((staged.path, staged.tmp, staged.expect, display))
         if staged.tmp is not None:
-            if self._sync_pool is None:
-                self._sync_pool = ThreadPoolExecutor(_SYNC_THREADS,
-                                                     thread_name_prefix="l10n-fsync")
-            self._syncing.append(self._sync_pool.submit(_fsync_file, (staged.tmp, display)))
+            self._to_sync.append((staged.tmp, display))
+            if self._sync_early:
+                self._start_syncs()
         if staged.content is not None and staged.mtime_ns is not None:
             self._contents[staged.path] = (staged.content, staged.mtime_ns)
+
+    def _start_syncs(self) -> None:
+        if self._sync_pool is None:
+            self._sync_pool = ThreadPoolExecutor(_SYNC_THREADS, thread_name_prefix="l10n-fsync")
+        submit = self._sync_pool.submit
+        self._syncing += [submit(_fsync_file, item) for item in self._to_sync]
+        self._to_sync = []
 
     @property
     def paths(self) -> list[Path]:
@@ -256,6 +266,13 @@ class Transaction:
             self.rollback()
 
     def _wait_for_syncs(self) -> None:
+        if not self._syncing and len(self._to_sync) <= 1:
+            # One file (the common atomic_write): no thread for it.
+            for item in self._to_sync:
+                _fsync_file(item)
+            self._to_sync = []
+            return
+        self._start_syncs()
         try:
             for future in self._syncing:
                 future.result()  # the first failure, as an L10nError naming the file
@@ -269,6 +286,7 @@ class Transaction:
             self._sync_pool.shutdown(wait=False, cancel_futures=True)
             self._sync_pool = None
         self._syncing = []
+        self._to_sync = []
 
     def rollback(self) -> None:
         self._stop_syncing()

@@ -89,7 +89,10 @@ def run_step(cache: StepCache, plans: Sequence[Plan], work: Callable[[Any], Arti
     results: list[ArticleResult] = []
     seen: list[Seen] = []
     tasks = [task for _, done, task in plans if done is None]
-    with contextlib.closing(run_articles(work, tasks, jobs)) as computed, Transaction() as tx:
+    # With worker processes, this one mostly waits: it syncs their files meanwhile.
+    in_workers = workers_for(jobs, len(tasks)) > 1
+    with (contextlib.closing(run_articles(work, tasks, jobs)) as computed,
+          Transaction(sync_early=in_workers) as tx):
         for slug, done, _ in plans:
             outcome = done if done is not None else next(computed)
             for staged in outcome.staged:
@@ -154,6 +157,11 @@ def _without_gc(work: Callable[[T], ArticleOutcome], task: T) -> ArticleOutcome:
         gc.enable()
 
 
+def workers_for(jobs: int, tasks: int) -> int:
+    """The worker processes `run_articles` starts; 1 means it works in this process."""
+    return 1 if jobs <= 1 or tasks <= 1 else min(jobs, tasks)
+
+
 def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: int
                  ) -> Iterator[ArticleOutcome]:
     """``work(task)`` for every task, yielded in the order of ``tasks``.
@@ -164,11 +172,11 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
     flight are discarded, temporary files included. Close the iterator (use
     ``contextlib.closing``) so that this clean-up runs even when the caller stops early.
     """
-    if jobs <= 1 or len(tasks) <= 1:
+    workers = workers_for(jobs, len(tasks))
+    if workers <= 1:
         for task in tasks:
             yield _without_gc(work, task)
         return
-    workers = min(jobs, len(tasks))
     pending: deque[Future[ArticleOutcome]] = deque()
     queue = iter(tasks)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,

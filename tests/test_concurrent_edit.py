@@ -218,10 +218,13 @@ def test_a_save_during_the_renames_of_a_batch_is_not_overwritten(tmp_path: Path)
         assert msgfmt_ok(ws / rel) == ""
 
 
-def test_a_disk_error_while_syncing_leaves_every_file_as_it_was(tmp_path: Path) -> None:
-    # Files are synced in the background while the others are still being made; a
-    # failed sync (here every thread's first fsync fails with EIO) must still stop the
-    # whole batch before its first rename, with one line naming a file.
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_disk_error_while_syncing_leaves_every_file_as_it_was(tmp_path: Path, jobs: str
+                                                                ) -> None:
+    # Files are synced all at once before the renames (one job), or in the background
+    # while workers make the others (two jobs); a failed sync (here every thread's
+    # first fsync fails with EIO) must stop the whole batch before its first rename,
+    # with one line naming a file.
     ws = make_workspace(tmp_path / "ws", {
         "news": article("The city", "Rain is expected."),
         "sport": article("The match", "The team won."),
@@ -235,7 +238,7 @@ def test_a_disk_error_while_syncing_leaves_every_file_as_it_was(tmp_path: Path) 
     proc = subprocess.run(
         ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fsync",
          "-e", "inject=fsync:error=EIO:when=1", sys.executable, "-m", "l10n", "-C", str(ws),
-         "update", "--jobs", "2"], capture_output=True, text=True, env=env, timeout=60)
+         "update", "--jobs", jobs], capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 1
     assert re.fullmatch(r"error: locales/(de|fr)/LC_MESSAGES/(news|sport)\.po: cannot write:"
                         r" Input/output error\n", proc.stderr), proc.stderr
