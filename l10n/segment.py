@@ -673,15 +673,20 @@ def _walk(root: etree._Element) -> Iterator[tuple[Segment, Slot]]:
         yield seg, slot  # type: ignore[misc]  (slots=True: every slot is set)
 
 
-def _find(root: etree._Element, slots: bool) -> list[tuple[int, Segment, Slot | None]]:
+def _find(root: etree._Element, slots: bool,
+          order: dict[etree._Element, int] | None = None
+          ) -> list[tuple[int, Segment, Slot | None]]:
     """The segments of a document with their positions, in document order, and their
-    slots if ``slots`` (extraction needs only the segments: runs get None)."""
+    slots if ``slots`` (extraction needs only the segments: runs get None). ``order``,
+    if given (empty), is filled with the document position of every element."""
     info = _Analysis()
     # Document positions order the segments. The elements that may carry a
     # translatable attribute (see _add_attribute_segments) are picked from the same list:
     # this costs less than an XPath query.
     elements = list(root.iter())
-    order = dict(zip(elements, count()))
+    if order is None:
+        order = {}
+    order.update(zip(elements, count()))
     isdisjoint = _TEXT_ATTRIBUTE_SET.isdisjoint
     holders = [el for el in elements if not isdisjoint(el.keys())]
     holders += root.iter("meta", "input")
@@ -1109,12 +1114,13 @@ class SegmentMap:
     """
 
     def __init__(self, doc: HtmlDocument):
-        root = doc.root
-        index = {el: i for i, el in enumerate(root.iter())}
+        # The document position of each element, as the walk numbered them.
+        index: dict[etree._Element, int] = {}
         self._places: list[tuple[Segment, int, int, int, dict[str, int] | str]] = []
         # The slots in this parse, for a `bind` to it (before it is changed).
         self._own = doc
-        self._pairs = list(_walk(root))
+        self._pairs: list[tuple[Segment, Slot]] = [
+            (seg, slot) for _, seg, slot in _find(doc.root, True, index)]  # type: ignore[misc]
         for seg, slot in self._pairs:
             if isinstance(slot, _Attr):
                 self._places.append((seg, index[slot.element], 0, 0, slot.name))
