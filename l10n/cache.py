@@ -18,6 +18,7 @@ missing or damaged, the cache is empty and the step does a full run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -76,16 +77,16 @@ def installed_version(dist: str) -> str:
         spec = find_spec(dist)
     except (ImportError, ValueError):
         spec = None
-    if spec is None or not spec.origin:
+    if spec is None:
         return "-"
-    origin = Path(spec.origin)
-    folder = origin.parent.parent if spec.submodule_search_locations else origin.parent
-    prefix = dist.lower() + "-"
-    try:
-        found = sorted(name[len(prefix):-len(".dist-info")] for name in os.listdir(folder)
-                       if name.lower().startswith(prefix) and name.endswith(".dist-info"))
-    except OSError:
-        found = []
+    found: list[str] = []
+    if spec.origin and spec.has_location:
+        origin = Path(spec.origin)
+        folder = origin.parent.parent if spec.submodule_search_locations else origin.parent
+        prefix = dist.lower() + "-"
+        with contextlib.suppress(OSError):  # a zip or an unreadable folder
+            found = sorted(name[len(prefix):-len(".dist-info")] for name in os.listdir(folder)
+                           if name.lower().startswith(prefix) and name.endswith(".dist-info"))
     if found:
         return ",".join(found)
     from importlib import metadata
