@@ -75,24 +75,28 @@ def installed_version(dist: str) -> str:
 
     try:
         spec = find_spec(dist)
-    except (ImportError, ValueError):
+    except (ImportError, ValueError):  # ValueError: a loaded module without a spec
         spec = None
-    if spec is None:
-        return "-"
     found: list[str] = []
-    if spec.origin and spec.has_location:
+    if spec is not None and spec.origin and spec.has_location:
         origin = Path(spec.origin)
         folder = origin.parent.parent if spec.submodule_search_locations else origin.parent
         prefix = dist.lower() + "-"
         with contextlib.suppress(OSError):  # a zip or an unreadable folder
-            found = sorted(name[len(prefix):-len(".dist-info")] for name in os.listdir(folder)
-                           if name.lower().startswith(prefix) and name.endswith(".dist-info"))
-    if found:
-        return ",".join(found)
+            # The name part of a dist-info folder has its "-" written as "_", and a
+            # version has none: "lxml-stubs-0.5.1.dist-info" is not lxml's.
+            found = [version for version in (
+                name[len(prefix):-len(".dist-info")] for name in os.listdir(folder)
+                if name.lower().startswith(prefix) and name.endswith(".dist-info"))
+                if version and "-" not in version]
+    if len(found) == 1:
+        return found[0]
+    # None found (another layout: .egg-info, a zip) or several (leftovers of an
+    # upgrade): importlib.metadata decides, as it would have.
     from importlib import metadata
 
     try:
-        return metadata.version(dist)
+        return metadata.version(dist) or "-"  # None: a dist-info folder without METADATA
     except metadata.PackageNotFoundError:
         return "-"
 

@@ -339,3 +339,23 @@ def test_library_versions_in_the_code_fingerprint_are_the_installed_ones(dist: s
 def test_a_module_no_distribution_provides_has_no_version() -> None:
     assert installed_version("json") == "-"
     assert installed_version("no_such_module_here") == "-"
+
+
+def test_the_version_is_read_from_the_dist_info_folder_name(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    # Folders without METADATA: importlib.metadata could not tell these versions, so
+    # what is found comes from the folder names themselves.
+    site = tmp_path / "site"
+    (site / "fakelib").mkdir(parents=True)
+    (site / "fakelib" / "__init__.py").write_text("")
+    (site / "fakelib-2.5.1.dist-info").mkdir()
+    (site / "fakelib-stubs-0.3.dist-info").mkdir()  # another distribution's
+    (site / "fakemod.py").write_text("")
+    (site / "FakeMod-1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert installed_version("fakelib") == "2.5.1"
+    assert installed_version("fakemod") == "1.0"
+    # Two versions left side by side: importlib.metadata decides (here: none known).
+    (site / "fakelib-2.4.0.dist-info").mkdir()
+    assert installed_version("fakelib") == "-"
