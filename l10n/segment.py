@@ -678,7 +678,7 @@ def _find(root: etree._Element, slots: bool,
           ) -> list[tuple[int, Segment, Slot | None]]:
     """The segments of a document with their positions, in document order, and their
     slots if ``slots`` (extraction needs only the segments: runs get None). ``order``,
-    if given (empty), is filled with the document position of every element."""
+    if given (an empty dict), is filled with the document position of every element."""
     info = _Analysis()
     # Document positions order the segments. The elements that may carry a
     # translatable attribute (see _add_attribute_segments) are picked from the same list:

@@ -91,8 +91,9 @@ def run_with_a_save_in_between(root: Path, args: tuple[str, ...], save, at_fsync
         # strace counts system calls per thread: each thread that syncs a file is
         # stopped at its own first fsync. Let every one of them go on.
         while proc.poll() is None and time.monotonic() < deadline + 60:
-            if _state(child) in ("t", "T"):
-                os.kill(child, signal.SIGCONT)
+            if _state(child) in ("t", "T") or any(
+                    _state(kid) in ("t", "T") for kid in _children(child)):
+                os.killpg(proc.pid, signal.SIGCONT)  # the command and its workers
             time.sleep(0.01)
         out, err = proc.communicate(timeout=60)
     finally:
@@ -193,6 +194,24 @@ def test_translate_rereads_a_save_made_meanwhile_and_keeps_it(ws: Path) -> None:
     assert drafted.msgstr.startswith("[Ŧĥê") and "fuzzy" in drafted.flags
     assert not [p for p in ws.rglob("*") if is_temp_file(p.name)]
     assert msgfmt_ok(ws / PO) == ""
+
+
+def test_a_save_while_workers_still_run_is_not_overwritten(tmp_path: Path) -> None:
+    # Two articles, two worker processes: the parent syncs the first catalogs in the
+    # background while the workers make the others, and is stopped at that first
+    # sync. The translator's save must still be found before anything is renamed.
+    ws = make_workspace(tmp_path / "ws", {
+        "news": article("The city", "Rain is expected tomorrow.", "The council meets."),
+        "sport": article("The match", "The team won.")})
+    for slug in ("news", "sport"):
+        path = ws / "source" / f"{slug}.html"
+        path.write_text(path.read_text().replace(".</p>", "!</p>"))
+    assert l10n(ws, "extract").returncode == 0
+    before = snapshot(ws)
+    proc, saved = run_with_a_save_in_between(
+        ws, ("update", "--jobs", "2"),
+        lambda: translator_sets(ws, "The city", "Die Stadt"))
+    assert_refused(ws, proc, saved, before)
 
 
 def test_a_save_during_the_renames_of_a_batch_is_not_overwritten(tmp_path: Path) -> None:
