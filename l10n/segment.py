@@ -531,6 +531,8 @@ class _Analysis:
         self._content: dict[etree._Element, bool] = {}
         self.opaque_memo: dict[etree._Element, bool] = {}
         self.bases: dict[object, str] = {}
+        # The elements for which _no_translate is true (filled by _find).
+        self.notrans: set[etree._Element] = set()
 
     def kind(self, el: etree._Element) -> int:
         """The kind of an element's tag (_COMMENT ... _BLOCK)."""
@@ -547,7 +549,7 @@ class _Analysis:
         known = memo.get(el)
         if known is not None:
             return known
-        kinds = self.kinds
+        kinds, notrans = self.kinds, self.notrans
         # Depth first over inline descendants; a block found anywhere makes every
         # element on the path to it a block.
         path = [el]
@@ -559,7 +561,7 @@ class _Analysis:
                 kind = kinds.get(tag)
                 if kind is None:
                     kind = kinds[tag] = _kind(tag)
-                if kind <= _VOID or _no_translate(child):
+                if kind <= _VOID or child in notrans:
                     continue
                 if kind == _OPEN:
                     known = memo.get(child)
@@ -590,7 +592,7 @@ class _Analysis:
         if _has_content(el.text):
             memo[el] = True
             return True
-        kinds = self.kinds
+        kinds, notrans = self.kinds, self.notrans
         path = [el]
         todo = [iter(el)]
         while path:
@@ -604,7 +606,7 @@ class _Analysis:
                 kind = kinds.get(tag)
                 if kind is None:
                     kind = kinds[tag] = _kind(tag)
-                if kind <= _SKIP or _no_translate(child):
+                if kind <= _SKIP or child in notrans:
                     continue
                 known = memo.get(child)
                 if known is None:
@@ -639,7 +641,7 @@ class _Analysis:
             kind = self.kinds.get(tag)
             if kind is None:
                 kind = self.kinds[tag] = _kind(tag)
-            if kind <= _VOID or _no_translate(el):
+            if kind <= _VOID or el in self.notrans:
                 known = True
             elif kind == _OPEN and tag == "time":
                 known = (bool(el.get("datetime")) and len(el) == 0) or not self.content(el)
@@ -687,8 +689,25 @@ def _find(root: etree._Element, slots: bool,
     if order is None:
         order = {}
     order.update(zip(elements, count()))
-    isdisjoint = _TEXT_ATTRIBUTE_SET.isdisjoint
-    holders = [el for el in elements if not isdisjoint(el.keys())]
+    # The same pass finds the elements marked translate="no" or class="notranslate"
+    # (see _no_translate): the walk then asks a set rather than reading two
+    # attributes of every element it looks at, which cost more than this pass.
+    holders: list[etree._Element] = []
+    notrans = info.notrans
+    scanned = _SCANNED_ATTRIBUTE_SET.isdisjoint
+    no_text = _TEXT_ATTRIBUTE_SET.isdisjoint
+    for el in elements:
+        keys = el.keys()
+        if keys and not scanned(keys):
+            if not no_text(keys):
+                holders.append(el)
+            if "translate" in keys:
+                if _no_translate(el):
+                    notrans.add(el)
+            elif "class" in keys:
+                value = el.get("class")
+                if "notranslate" in value and "notranslate" in value.split():
+                    notrans.add(el)
     holders += root.iter("meta", "input")
     del elements
     if len(holders) > 1:
@@ -702,7 +721,6 @@ def _find(root: etree._Element, slots: bool,
         tag = _tag(el)
         if tag is not None:
             _add_attribute_segments(found, el, tag, order[el] * 3)
-    holder_set = set(holders)
     kinds, inline = info.kinds, info.inline
     has_content = _ALNUM_RE.search
     skipped: list[etree._Element] = []
@@ -714,28 +732,18 @@ def _find(root: etree._Element, slots: bool,
     pop, push = stack.pop, stack.append
     while stack:
         el = pop()
+        if el in notrans:
+            skipped.append(el)
+            continue
         lead = el.text
         size = len(el)
         if not size:
             # Only the root comes here: blocks without children are taken below.
-            if lead and not lead.isspace() and has_content(lead):
-                if _no_translate(el):
-                    skipped.append(el)
-                elif _translatable(lead):
-                    seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
-                                  el.sourceline or 1)
-                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
-            elif el in holder_set and _no_translate(el):
-                skipped.append(el)
-            continue
-        # _no_translate, inline: this runs for every container.
-        value = el.get("translate")
-        if value is not None and value.strip().lower() == "no":
-            skipped.append(el)
-            continue
-        value = el.get("class")
-        if value is not None and "notranslate" in value and "notranslate" in value.split():
-            skipped.append(el)
+            if (lead and not lead.isspace() and has_content(lead)
+                    and _translatable(lead)):
+                seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
+                               el.sourceline or 1)
+                found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
             continue
         if size == 1 and (not lead or lead.isspace()):
             # A lone child with no text before it, most often a link or emphasis
@@ -752,7 +760,7 @@ def _find(root: etree._Element, slots: bool,
                 text = child.text
                 tail = child.tail
                 if (text and not text.isspace() and has_content(text)
-                        and (not tail or tail.isspace()) and not _no_translate(child)):
+                        and (not tail or tail.isspace()) and child not in notrans):
                     if _translatable(text):
                         found.append((order[child] * 3 + 1,
                                       _segment(_collapse(text).strip(" "), None, tag.lower(),
@@ -786,17 +794,16 @@ def _find(root: etree._Element, slots: bool,
                 # Most blocks are a paragraph, list item or cell with only text, or
                 # an empty box. Whether one is translate="no" matters only if it
                 # holds text, or attributes that it would hide.
-                text = child.text
-                if text and not text.isspace() and has_content(text):
-                    if _no_translate(child):
-                        skipped.append(child)
-                    elif _translatable(text):
+                if child in notrans:
+                    skipped.append(child)
+                else:
+                    text = child.text
+                    if (text and not text.isspace() and has_content(text)
+                            and _translatable(text)):
                         found.append((order[child] * 3 + 1,
                                       _segment(_collapse(text).strip(" "), None,
                                                _tag(child) or "text", child.sourceline or 1),
                                       _Run(child, [], 0, 0) if slots else None))
-                elif child in holder_set and _no_translate(child):
-                    skipped.append(child)
             lead = child.tail
         if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
             item = _segment_of(el, children, start, len(children), lead or "", info,
@@ -817,6 +824,7 @@ def _find(root: etree._Element, slots: bool,
 
 _first = itemgetter(0)
 _TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
+_SCANNED_ATTRIBUTE_SET = frozenset({*TEXT_ATTRIBUTES, "translate", "class"})
 
 
 def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
@@ -837,7 +845,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             text = child.text
             tail = child.tail
             if (text and not text.isspace() and search(text)
-                    and (not tail or tail.isspace()) and not _no_translate(child)):
+                    and (not tail or tail.isspace()) and child not in info.notrans):
                 if not _translatable(text):
                     return None
                 return (order[child] * 3 + 1,
