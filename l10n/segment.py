@@ -486,8 +486,12 @@ def _has_content(text: str | None) -> bool:
 
 def _translatable(text: str) -> bool:
     text = text.strip()
+    # Most texts begin with a letter, which tells faster than a regex search (a
+    # letter is never a digit or "_": isalpha() implies a match of _has_letters).
+    if not text[:1].isalpha() and not _has_letters(text):
+        return False
     # No address has a space in it: most texts skip the URL pattern.
-    return _has_letters(text) and (" " in text or not _URL_RE.match(text))
+    return " " in text or not _URL_RE.match(text)
 
 
 # What the walk needs to know of an element's tag, as one of five kinds (ordered:
@@ -648,8 +652,10 @@ class _Analysis:
             else:
                 # Most often the element's own text tells (as in content()).
                 text = el.text
-                known = not ((text and not text.isspace() and _ALNUM_RE.search(text))
-                             or self.content(el))
+                if text and not text.isspace() and _ALNUM_RE.search(text):
+                    known = False
+                else:
+                    known = not (len(el) and self.content(el))
             memo[el] = known
         return known
 
@@ -692,7 +698,9 @@ def _find(root: etree._Element, slots: bool,
     # The same pass finds the elements marked translate="no" or class="notranslate"
     # (see _no_translate): the walk then asks a set rather than reading two
     # attributes of every element it looks at, which cost more than this pass.
-    holders: list[etree._Element] = []
+    # The attribute names of each element with a translatable one: the others need
+    # not be asked for.
+    text_keys: dict[etree._Element, list[str]] = {}
     notrans = info.notrans
     scanned = _SCANNED_ATTRIBUTE_SET.isdisjoint
     no_text = _TEXT_ATTRIBUTE_SET.isdisjoint
@@ -700,7 +708,7 @@ def _find(root: etree._Element, slots: bool,
         keys = el.keys()
         if keys and not scanned(keys):
             if not no_text(keys):
-                holders.append(el)
+                text_keys[el] = keys
             if "translate" in keys:
                 if _no_translate(el):
                     notrans.add(el)
@@ -708,7 +716,7 @@ def _find(root: etree._Element, slots: bool,
                 value = el.get("class")
                 if "notranslate" in value and "notranslate" in value.split():
                     notrans.add(el)
-    holders += root.iter("meta", "input")
+    holders = [*text_keys, *root.iter("meta", "input")]
     del elements
     if len(holders) > 1:
         holders = sorted(set(holders), key=order.__getitem__)
@@ -720,7 +728,7 @@ def _find(root: etree._Element, slots: bool,
     for el in holders:
         tag = _tag(el)
         if tag is not None:
-            _add_attribute_segments(found, el, tag, order[el] * 3)
+            _add_attribute_segments(found, el, tag, order[el] * 3, text_keys.get(el), slots)
     kinds, inline = info.kinds, info.inline
     has_content = _ALNUM_RE.search
     skipped: list[etree._Element] = []
@@ -739,8 +747,7 @@ def _find(root: etree._Element, slots: bool,
         size = len(el)
         if not size:
             # Only the root comes here: blocks without children are taken below.
-            if (lead and not lead.isspace() and has_content(lead)
-                    and _translatable(lead)):
+            if lead and _translatable(lead):
                 seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
                                el.sourceline or 1)
                 found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
@@ -757,16 +764,26 @@ def _find(root: etree._Element, slots: bool,
                 if not (tail and not tail.isspace() and has_content(tail)):
                     continue
             elif kind == _OPEN and tag != "time" and not len(child):
-                text = child.text
                 tail = child.tail
-                if (text and not text.isspace() and has_content(text)
-                        and (not tail or tail.isspace()) and child not in notrans):
-                    if _translatable(text):
+                if (not tail or tail.isspace()) and child not in notrans:
+                    # Its text is all the run has (see _segment_of).
+                    text = child.text
+                    if text and _translatable(text):
                         found.append((order[child] * 3 + 1,
                                       _segment(_collapse(text).strip(" "), None, tag.lower(),
                                                child.sourceline or 1),
                                       _Run(child, [], 0, 0) if slots else None))
                     continue
+            elif kind == _BLOCK and len(child):
+                # A wrapper (``<div><div>...</div></div>``): the child is walked later;
+                # only text after it can make a run here.
+                push(child)
+                tail = child.tail
+                if tail and not tail.isspace() and has_content(tail):
+                    item = _segment_of(el, [child], 1, 1, tail, info, order, slots)
+                    if item is not None:
+                        found.append(item)
+                continue
         children = list(el)
         # Cut the content into runs at the block children; blocks with children are
         # walked later. The order does not matter: what is found is sorted, and
@@ -798,8 +815,7 @@ def _find(root: etree._Element, slots: bool,
                     skipped.append(child)
                 else:
                     text = child.text
-                    if (text and not text.isspace() and has_content(text)
-                            and _translatable(text)):
+                    if text and not text.isspace() and _translatable(text):
                         found.append((order[child] * 3 + 1,
                                       _segment(_collapse(text).strip(" "), None,
                                                _tag(child) or "text", child.sourceline or 1),
@@ -817,8 +833,9 @@ def _find(root: etree._Element, slots: bool,
             dead.update(el.iter())
     found.sort(key=_first)
     if dead:
-        found = [item for item in found
-                 if not (type(item[2]) is _Attr and item[2].element in dead)]
+        # The positions of their attributes (runs are at positions 3n+1 and 3n+2).
+        gone = {order[el] * 3 for el in dead}
+        found = [item for item in found if item[0] not in gone]
     return found
 
 
@@ -842,11 +859,12 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         tag = child.tag
         kind = kinds.get(tag)
         if kind == _OPEN and tag != "time" and not len(child):
-            text = child.text
             tail = child.tail
-            if (text and not text.isspace() and search(text)
-                    and (not tail or tail.isspace()) and child not in info.notrans):
-                if not _translatable(text):
+            if (not tail or tail.isspace()) and child not in info.notrans:
+                # Its text is all the run has: a segment if translatable (which
+                # implies a letter, so no test for one first), else none.
+                text = child.text
+                if not (text and _translatable(text)):
                     return None
                 return (order[child] * 3 + 1,
                         _segment(_collapse(text).strip(" "), None, tag.lower(),
@@ -858,7 +876,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             tail = child.tail
             if not (tail and not tail.isspace() and search(tail)):
                 return None
-    memo, opaque = info.opaque_memo, info.opaque
+    memo, opaque, notrans = info.opaque_memo, info.opaque, info.notrans
     # A cheap test first: most runs are whitespace, or things copied as they are,
     # between blocks. Without a letter or digit outside opaque elements, no segment.
     if not (lead and not lead.isspace() and search(lead)):
@@ -910,12 +928,19 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         placeholders[name] = el
         tail = el.tail or ""
         kind = kinds.get(tag)
+        text = None
         if kind is not None and kind <= _VOID:
             known = True
         else:
             known = memo.get(el)
             if known is None:
-                known = opaque(el)
+                if kind == _OPEN and tag != "time" and el not in notrans:
+                    # What opaque() does first: most inline elements have text.
+                    text = el.text
+                    known = (not (text and not text.isspace() and search(text))
+                             and opaque(el))
+                else:
+                    known = opaque(el)
         if known:
             parts.append(f"<{name}/>")
             parts.append(tail)
@@ -924,7 +949,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
                 if note:
                     notes.append(f"{name}: {note}")
             continue
-        text = el.text or ""
+        if text is None:
+            text = el.text or ""
         parts.append(f"<{name}>")
         parts.append(text)
         push((f"</{name}>", tail))
@@ -1012,7 +1038,9 @@ def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end:
 
 
 def _collapse(text: str) -> str:
-    text = _collapse_space(text)
+    # _collapse_space, inline: this runs for nearly every segment.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        text = _SPACE_TO_COLLAPSE_RE.sub(" ", text)
     # escape_text changes only text with "&" or "<" in it.
     return escape_text(text) if "&" in text or "<" in text else text
 
@@ -1058,26 +1086,29 @@ def _line_of(parent: etree._Element, kids: list[etree._Element], start: int, end
 
 
 def _add_attribute_segments(found: list[tuple[int, Segment, Slot | None]], el: etree._Element,
-                            tag: str, at: int) -> None:
-    """Add the segments of an element's translatable attributes, at position ``at``."""
+                            tag: str, at: int, keys: list[str] | None, slots: bool
+                            ) -> None:
+    """Add the segments of an element's translatable attributes, at position ``at``.
+    ``keys`` are its attribute names if it has one of TEXT_ATTRIBUTES, else None.
+    The slots are None unless ``slots``."""
     get = el.get
     if tag == "meta":
         key = (get("name") or get("property") or "").strip().lower()
         content = get("content")
         if key in META_NAMES and content and _translatable(content):
             found.append((at, _segment(_collapse(content).strip(" "), key, f"meta[{key}]",
-                                      el.sourceline or 1), _Attr(el, "content")))
+                                      el.sourceline or 1), _Attr(el, "content") if slots else None))
         return
-    for name in TEXT_ATTRIBUTES:
-        value = get(name)
+    for name in TEXT_ATTRIBUTES if keys else ():
+        value = get(name) if name in keys else None
         if value and _translatable(value):
             found.append((at, _segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
-                                      el.sourceline or 1), _Attr(el, name)))
+                                      el.sourceline or 1), _Attr(el, name) if slots else None))
     if tag == "input" and (get("type") or "").lower() in ("button", "submit", "reset"):
         value = get("value")
         if value and _translatable(value):
             found.append((at, _segment(_collapse(value).strip(" "), "value", "input@value",
-                                      el.sourceline or 1), _Attr(el, "value")))
+                                      el.sourceline or 1), _Attr(el, "value") if slots else None))
 
 
 def extract_segments(doc: HtmlDocument) -> list[Segment]:
