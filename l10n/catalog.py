@@ -65,25 +65,29 @@ def _template_entries(segments: Iterable[Segment], source_ref: str) -> list[_Tem
     text), in the order of first occurrence."""
     # Gathered first, made into entries once: a long article repeats few texts, and
     # rebuilding an entry's comment at every occurrence was a tenth of extraction.
-    refs: dict[tuple[str | None, str], list[tuple[str, str]]] = {}
-    kinds: dict[tuple[str | None, str], list[str]] = {}
-    notes: dict[tuple[str | None, str], list[str]] = {}
+    # One dict of (occurrences, element kinds, notes) per key; the fields are read
+    # directly (Segment.key is a property call).
+    found: dict[tuple[str | None, str], tuple[list[tuple[str, str]], list[str], list[str]]] = {}
+    get = found.get
     for seg in segments:
-        key = seg.key
-        found = refs.get(key)
-        if found is None:
-            refs[key] = [(source_ref, str(seg.line))]
-            kinds[key] = [seg.element]
-            notes[key] = [n for n in seg.notes if n]
+        key = (seg.context, seg.msgid)
+        entry = get(key)
+        notes = seg.notes
+        if entry is None:
+            found[key] = ([(source_ref, str(seg.line))], [seg.element],
+                          [n for n in notes if n] if notes else [])
             continue
-        found.append((source_ref, str(seg.line)))
-        if seg.element not in kinds[key]:
-            kinds[key].append(seg.element)
-        seen = notes[key]
-        seen += [n for n in seg.notes if n and n not in seen]
-    return [(ctx, msgid, "\n".join([", ".join(kinds[key]), *notes[key]]), occurrences)
-            for key, occurrences in refs.items()
-            for ctx, msgid in (key,)]
+        entry[0].append((source_ref, str(seg.line)))
+        if seg.element not in entry[1]:
+            entry[1].append(seg.element)
+        if notes:
+            seen = entry[2]
+            seen += [n for n in notes if n and n not in seen]
+    # Most entries have one kind of element and no notes: the comment is that kind.
+    return [(ctx, msgid,
+             kinds[0] if len(kinds) == 1 and not notes else "\n".join([", ".join(kinds), *notes]),
+             occurrences)
+            for (ctx, msgid), (occurrences, kinds, notes) in found.items()]
 
 
 def build_template(segments: Iterable[Segment], source_ref: str, source_lang: str,

@@ -486,8 +486,12 @@ def _has_content(text: str | None) -> bool:
 
 def _translatable(text: str) -> bool:
     text = text.strip()
+    # Most texts begin with a letter, which tells faster than a regex search (a
+    # letter is never a digit or "_": isalpha() implies a match of _has_letters).
+    if not text[:1].isalpha() and not _has_letters(text):
+        return False
     # No address has a space in it: most texts skip the URL pattern.
-    return _has_letters(text) and (" " in text or not _URL_RE.match(text))
+    return " " in text or not _URL_RE.match(text)
 
 
 # What the walk needs to know of an element's tag, as one of five kinds (ordered:
@@ -531,6 +535,8 @@ class _Analysis:
         self._content: dict[etree._Element, bool] = {}
         self.opaque_memo: dict[etree._Element, bool] = {}
         self.bases: dict[object, str] = {}
+        # The elements for which _no_translate is true (filled by _find).
+        self.notrans: set[etree._Element] = set()
 
     def kind(self, el: etree._Element) -> int:
         """The kind of an element's tag (_COMMENT ... _BLOCK)."""
@@ -547,7 +553,7 @@ class _Analysis:
         known = memo.get(el)
         if known is not None:
             return known
-        kinds = self.kinds
+        kinds, notrans = self.kinds, self.notrans
         # Depth first over inline descendants; a block found anywhere makes every
         # element on the path to it a block.
         path = [el]
@@ -559,7 +565,7 @@ class _Analysis:
                 kind = kinds.get(tag)
                 if kind is None:
                     kind = kinds[tag] = _kind(tag)
-                if kind <= _VOID or _no_translate(child):
+                if kind <= _VOID or child in notrans:
                     continue
                 if kind == _OPEN:
                     known = memo.get(child)
@@ -590,7 +596,7 @@ class _Analysis:
         if _has_content(el.text):
             memo[el] = True
             return True
-        kinds = self.kinds
+        kinds, notrans = self.kinds, self.notrans
         path = [el]
         todo = [iter(el)]
         while path:
@@ -604,7 +610,7 @@ class _Analysis:
                 kind = kinds.get(tag)
                 if kind is None:
                     kind = kinds[tag] = _kind(tag)
-                if kind <= _SKIP or _no_translate(child):
+                if kind <= _SKIP or child in notrans:
                     continue
                 known = memo.get(child)
                 if known is None:
@@ -639,15 +645,17 @@ class _Analysis:
             kind = self.kinds.get(tag)
             if kind is None:
                 kind = self.kinds[tag] = _kind(tag)
-            if kind <= _VOID or _no_translate(el):
+            if kind <= _VOID or el in self.notrans:
                 known = True
             elif kind == _OPEN and tag == "time":
                 known = (bool(el.get("datetime")) and len(el) == 0) or not self.content(el)
             else:
                 # Most often the element's own text tells (as in content()).
                 text = el.text
-                known = not ((text and not text.isspace() and _ALNUM_RE.search(text))
-                             or self.content(el))
+                if text and not text.isspace() and _ALNUM_RE.search(text):
+                    known = False
+                else:
+                    known = not (len(el) and self.content(el))
             memo[el] = known
         return known
 
@@ -687,9 +695,28 @@ def _find(root: etree._Element, slots: bool,
     if order is None:
         order = {}
     order.update(zip(elements, count()))
-    isdisjoint = _TEXT_ATTRIBUTE_SET.isdisjoint
-    holders = [el for el in elements if not isdisjoint(el.keys())]
-    holders += root.iter("meta", "input")
+    # The same pass finds the elements marked translate="no" or class="notranslate"
+    # (see _no_translate): the walk then asks a set rather than reading two
+    # attributes of every element it looks at, which cost more than this pass.
+    # The attribute names of each element with a translatable one: the others need
+    # not be asked for.
+    text_keys: dict[etree._Element, list[str]] = {}
+    notrans = info.notrans
+    scanned = _SCANNED_ATTRIBUTE_SET.isdisjoint
+    no_text = _TEXT_ATTRIBUTE_SET.isdisjoint
+    for el in elements:
+        keys = el.keys()
+        if keys and not scanned(keys):
+            if not no_text(keys):
+                text_keys[el] = keys
+            if "translate" in keys:
+                if _no_translate(el):
+                    notrans.add(el)
+            elif "class" in keys:
+                value = el.get("class")
+                if "notranslate" in value and "notranslate" in value.split():
+                    notrans.add(el)
+    holders = [*text_keys, *root.iter("meta", "input")]
     del elements
     if len(holders) > 1:
         holders = sorted(set(holders), key=order.__getitem__)
@@ -701,8 +728,7 @@ def _find(root: etree._Element, slots: bool,
     for el in holders:
         tag = _tag(el)
         if tag is not None:
-            _add_attribute_segments(found, el, tag, order[el] * 3)
-    holder_set = set(holders)
+            _add_attribute_segments(found, el, tag, order[el] * 3, text_keys.get(el), slots)
     kinds, inline = info.kinds, info.inline
     has_content = _ALNUM_RE.search
     skipped: list[etree._Element] = []
@@ -714,28 +740,17 @@ def _find(root: etree._Element, slots: bool,
     pop, push = stack.pop, stack.append
     while stack:
         el = pop()
+        if el in notrans:
+            skipped.append(el)
+            continue
         lead = el.text
         size = len(el)
         if not size:
             # Only the root comes here: blocks without children are taken below.
-            if lead and not lead.isspace() and has_content(lead):
-                if _no_translate(el):
-                    skipped.append(el)
-                elif _translatable(lead):
-                    seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
-                                  el.sourceline or 1)
-                    found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
-            elif el in holder_set and _no_translate(el):
-                skipped.append(el)
-            continue
-        # _no_translate, inline: this runs for every container.
-        value = el.get("translate")
-        if value is not None and value.strip().lower() == "no":
-            skipped.append(el)
-            continue
-        value = el.get("class")
-        if value is not None and "notranslate" in value and "notranslate" in value.split():
-            skipped.append(el)
+            if lead and _translatable(lead):
+                seg = _segment(_collapse(lead).strip(" "), None, _tag(el) or "text",
+                               el.sourceline or 1)
+                found.append((order[el] * 3 + 1, seg, _Run(el, [], 0, 0) if slots else None))
             continue
         if size == 1 and (not lead or lead.isspace()):
             # A lone child with no text before it, most often a link or emphasis
@@ -749,16 +764,26 @@ def _find(root: etree._Element, slots: bool,
                 if not (tail and not tail.isspace() and has_content(tail)):
                     continue
             elif kind == _OPEN and tag != "time" and not len(child):
-                text = child.text
                 tail = child.tail
-                if (text and not text.isspace() and has_content(text)
-                        and (not tail or tail.isspace()) and not _no_translate(child)):
-                    if _translatable(text):
+                if (not tail or tail.isspace()) and child not in notrans:
+                    # Its text is all the run has (see _segment_of).
+                    text = child.text
+                    if text and _translatable(text):
                         found.append((order[child] * 3 + 1,
                                       _segment(_collapse(text).strip(" "), None, tag.lower(),
                                                child.sourceline or 1),
                                       _Run(child, [], 0, 0) if slots else None))
                     continue
+            elif kind == _BLOCK and len(child):
+                # A wrapper (``<div><div>...</div></div>``): the child is walked later;
+                # only text after it can make a run here.
+                push(child)
+                tail = child.tail
+                if tail and not tail.isspace() and has_content(tail):
+                    item = _segment_of(el, [child], 1, 1, tail, info, order, slots)
+                    if item is not None:
+                        found.append(item)
+                continue
         children = list(el)
         # Cut the content into runs at the block children; blocks with children are
         # walked later. The order does not matter: what is found is sorted, and
@@ -786,17 +811,15 @@ def _find(root: etree._Element, slots: bool,
                 # Most blocks are a paragraph, list item or cell with only text, or
                 # an empty box. Whether one is translate="no" matters only if it
                 # holds text, or attributes that it would hide.
-                text = child.text
-                if text and not text.isspace() and has_content(text):
-                    if _no_translate(child):
-                        skipped.append(child)
-                    elif _translatable(text):
+                if child in notrans:
+                    skipped.append(child)
+                else:
+                    text = child.text
+                    if text and not text.isspace() and _translatable(text):
                         found.append((order[child] * 3 + 1,
                                       _segment(_collapse(text).strip(" "), None,
                                                _tag(child) or "text", child.sourceline or 1),
                                       _Run(child, [], 0, 0) if slots else None))
-                elif child in holder_set and _no_translate(child):
-                    skipped.append(child)
             lead = child.tail
         if len(children) > start or (lead and not lead.isspace() and has_content(lead)):
             item = _segment_of(el, children, start, len(children), lead or "", info,
@@ -810,13 +833,15 @@ def _find(root: etree._Element, slots: bool,
             dead.update(el.iter())
     found.sort(key=_first)
     if dead:
-        found = [item for item in found
-                 if not (type(item[2]) is _Attr and item[2].element in dead)]
+        # The positions of their attributes (runs are at positions 3n+1 and 3n+2).
+        gone = {order[el] * 3 for el in dead}
+        found = [item for item in found if item[0] not in gone]
     return found
 
 
 _first = itemgetter(0)
 _TEXT_ATTRIBUTE_SET = frozenset(TEXT_ATTRIBUTES)
+_SCANNED_ATTRIBUTE_SET = frozenset({*TEXT_ATTRIBUTES, "translate", "class"})
 
 
 def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
@@ -834,11 +859,12 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         tag = child.tag
         kind = kinds.get(tag)
         if kind == _OPEN and tag != "time" and not len(child):
-            text = child.text
             tail = child.tail
-            if (text and not text.isspace() and search(text)
-                    and (not tail or tail.isspace()) and not _no_translate(child)):
-                if not _translatable(text):
+            if (not tail or tail.isspace()) and child not in info.notrans:
+                # Its text is all the run has: a segment if translatable (which
+                # implies a letter, so no test for one first), else none.
+                text = child.text
+                if not (text and _translatable(text)):
                     return None
                 return (order[child] * 3 + 1,
                         _segment(_collapse(text).strip(" "), None, tag.lower(),
@@ -850,7 +876,7 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
             tail = child.tail
             if not (tail and not tail.isspace() and search(tail)):
                 return None
-    memo, opaque = info.opaque_memo, info.opaque
+    memo, opaque, notrans = info.opaque_memo, info.opaque, info.notrans
     # A cheap test first: most runs are whitespace, or things copied as they are,
     # between blocks. Without a letter or digit outside opaque elements, no segment.
     if not (lead and not lead.isspace() and search(lead)):
@@ -902,12 +928,19 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
         placeholders[name] = el
         tail = el.tail or ""
         kind = kinds.get(tag)
+        text = None
         if kind is not None and kind <= _VOID:
             known = True
         else:
             known = memo.get(el)
             if known is None:
-                known = opaque(el)
+                if kind == _OPEN and tag != "time" and el not in notrans:
+                    # What opaque() does first: most inline elements have text.
+                    text = el.text
+                    known = (not (text and not text.isspace() and search(text))
+                             and opaque(el))
+                else:
+                    known = opaque(el)
         if known:
             parts.append(f"<{name}/>")
             parts.append(tail)
@@ -916,7 +949,8 @@ def _segment_of(parent: etree._Element, kids: list[etree._Element], start: int, 
                 if note:
                     notes.append(f"{name}: {note}")
             continue
-        text = el.text or ""
+        if text is None:
+            text = el.text or ""
         parts.append(f"<{name}>")
         parts.append(text)
         push((f"</{name}>", tail))
@@ -1004,7 +1038,9 @@ def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end:
 
 
 def _collapse(text: str) -> str:
-    text = _collapse_space(text)
+    # _collapse_space, inline: this runs for nearly every segment.
+    if "  " in text or "\n" in text or "\t" in text or "\r" in text or "\f" in text:
+        text = _SPACE_TO_COLLAPSE_RE.sub(" ", text)
     # escape_text changes only text with "&" or "<" in it.
     return escape_text(text) if "&" in text or "<" in text else text
 
@@ -1050,26 +1086,29 @@ def _line_of(parent: etree._Element, kids: list[etree._Element], start: int, end
 
 
 def _add_attribute_segments(found: list[tuple[int, Segment, Slot | None]], el: etree._Element,
-                            tag: str, at: int) -> None:
-    """Add the segments of an element's translatable attributes, at position ``at``."""
+                            tag: str, at: int, keys: list[str] | None, slots: bool
+                            ) -> None:
+    """Add the segments of an element's translatable attributes, at position ``at``.
+    ``keys`` are its attribute names if it has one of TEXT_ATTRIBUTES, else None.
+    The slots are None unless ``slots``."""
     get = el.get
     if tag == "meta":
         key = (get("name") or get("property") or "").strip().lower()
         content = get("content")
         if key in META_NAMES and content and _translatable(content):
             found.append((at, _segment(_collapse(content).strip(" "), key, f"meta[{key}]",
-                                      el.sourceline or 1), _Attr(el, "content")))
+                                      el.sourceline or 1), _Attr(el, "content") if slots else None))
         return
-    for name in TEXT_ATTRIBUTES:
-        value = get(name)
+    for name in TEXT_ATTRIBUTES if keys else ():
+        value = get(name) if name in keys else None
         if value and _translatable(value):
             found.append((at, _segment(_collapse(value).strip(" "), name, f"{tag}@{name}",
-                                      el.sourceline or 1), _Attr(el, name)))
+                                      el.sourceline or 1), _Attr(el, name) if slots else None))
     if tag == "input" and (get("type") or "").lower() in ("button", "submit", "reset"):
         value = get("value")
         if value and _translatable(value):
             found.append((at, _segment(_collapse(value).strip(" "), "value", "input@value",
-                                      el.sourceline or 1), _Attr(el, "value")))
+                                      el.sourceline or 1), _Attr(el, "value") if slots else None))
 
 
 def extract_segments(doc: HtmlDocument) -> list[Segment]:
