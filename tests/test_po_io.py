@@ -389,7 +389,8 @@ _LAYOUT_ODD = ["", " ", "#", "# ", "# x ", "#  x", "#.", "#. ", "#. x ", "#.  x"
                "#,fuzzy", "#, fuzzy, python-format", "#| msgid", '#| msgid "x" ', '#| "x\\"',
                '#| "a"b"', '#|  msgid "x"', '#| msgid_plural "p"', 'msgid "x" ', '"x\\"',
                '"x\\\\"', '"\\q"', '"a"b"', '"x" ', 'msgstr "y" ', 'msgid  "x"', 'msgid "x',
-               'msgid_plural "p"', 'msgstr[0] "z"', '#~ msgid "o"', '#~ msgstr "p"', "\tx"]
+               'msgid_plural "p"', 'msgstr[0] "z"', '#~ msgid "o"', '#~ msgstr "p"', "\tx",
+               '""', '"\\""', 'msgstr "\\"', '"\\\\\\""', '"a""']
 
 
 @st.composite
@@ -435,6 +436,23 @@ def test_common_layout_with_every_part_reads_as_polib() -> None:
     assert first.occurrences == [("source/a.html", "12"), ("b", ""), ("c.html", "3"),
                                  ("d.html", "")]
     assert [e.linenum for e in ours][-1] == text.count("\n") - 2
+
+
+@pytest.mark.parametrize("bad", ['msgctxt "a"b"', 'msgid "a"b"', 'msgstr "a"b"', '"a"b"',
+                                 'msgstr "x\\"', '"x\\"', '"\\q"', 'msgid "a\\\\\\"'])
+def test_common_layout_with_a_bad_string_is_declined(bad: str) -> None:
+    """A quoted string check_syntax rejects, in an entry otherwise in the common
+    layout (as its keyword's line, or a continuation line of its msgstr)."""
+    lines = ["#. p", "#: a.html:1", 'msgctxt "c"', 'msgid "m"', 'msgstr "s"', '"t"']
+    if bad.startswith("msg"):
+        keyword = bad.split()[0]
+        lines = [bad if line.startswith(keyword + " ") else line for line in lines]
+    else:
+        lines.insert(5, bad)
+    text = write_po(_small_catalog()) + "\n" + "\n".join(lines) + "\n"
+    assert read_po(text) is None
+    with pytest.raises(CatalogError):
+        check_syntax(text, "x.po")
 
 
 def test_errors_keep_their_words_and_lines(tmp_path: Path) -> None:
