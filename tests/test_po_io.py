@@ -395,7 +395,10 @@ _LAYOUT_ODD = ["", " ", "#", "# ", "# x ", "#  x", "#.", "#. ", "#. x ", "#.  x"
 
 @st.composite
 def layouts(draw) -> str:
-    head = write_po(_small_catalog())
+    # The header comment's lines (and others before the header entry) vary too.
+    head = "\n".join(draw(st.lists(st.sampled_from(
+        ["#", "# ", "# Kopf", "# Kopf ", "#  Kopf", "##", "#.", "", "#, fuzzy", "#. x"]),
+        max_size=3)) + write_po(_small_catalog()).split("\n")[1:])
     entries = []
     for number in range(draw(st.integers(1, 4))):
         lines = [line for line in _LAYOUT_ENTRY if draw(st.booleans())
@@ -436,6 +439,17 @@ def test_common_layout_with_every_part_reads_as_polib() -> None:
     assert first.occurrences == [("source/a.html", "12"), ("b", ""), ("c.html", "3"),
                                  ("d.html", "")]
     assert [e.linenum for e in ours][-1] == text.count("\n") - 2
+
+
+@pytest.mark.parametrize("head", ["", "# Kopf\n", "# Kopf \n\n# weiter\n", "#\n\n#\n# b\n"])
+def test_first_entry_in_the_common_layout_reads_as_polib(head: str) -> None:
+    """A catalog whose first entry is an ordinary one (no header entry): polib numbers
+    it 0; "# " lines before it belong to the header comment, also after a blank line."""
+    text = head + "#. p\n#: a.html:1\nmsgid \"m\"\nmsgstr \"s\"\n\nmsgid \"n\"\nmsgstr \"\"\n"
+    ours = read_po(text)
+    assert ours is not None
+    assert_same_catalog(ours, polib.pofile(text, wrapwidth=78))
+    assert ours[0].linenum == 0 and ours[0].tcomment == ""
 
 
 @pytest.mark.parametrize("bad", ['msgctxt "a"b"', 'msgid "a"b"', 'msgstr "a"b"', '"a"b"',
