@@ -441,6 +441,24 @@ def test_common_layout_with_every_part_reads_as_polib() -> None:
     assert [e.linenum for e in ours][-1] == text.count("\n") - 2
 
 
+def test_long_catalog_mostly_outside_the_common_layout_reads_as_polib() -> None:
+    """Many entries the common layout does not take (references before comments,
+    obsolete ones), a few it does, in between and after: read as polib."""
+    lines = [write_po(_small_catalog())]
+    for n in range(60):
+        if n % 7 == 3:
+            lines += [f"#. p{n}", f"#: a.html:{n}", f'msgid "common {n}"', 'msgstr ""', ""]
+        elif n % 2:
+            lines += [f"#: a.html:{n}", f"#. p{n}", f'msgid "swapped {n}"', 'msgstr "x"', ""]
+        else:
+            lines += [f'#~ msgid "old {n}"', '#~ msgstr "alt"', ""]
+    lines += ["#. last", "#: z.html:1", 'msgid "last"', 'msgstr "l"', ""]
+    text = "\n".join(lines)
+    ours = read_po(text)
+    assert ours is not None and len(ours) == 63
+    assert_same_catalog(ours, polib.pofile(text, wrapwidth=78))
+
+
 @pytest.mark.parametrize("head", ["", "# Kopf\n", "# Kopf \n\n# weiter\n", "#\n\n#\n# b\n"])
 def test_first_entry_in_the_common_layout_reads_as_polib(head: str) -> None:
     """A catalog whose first entry is an ordinary one (no header entry): polib numbers
