@@ -20,7 +20,7 @@ import re
 import textwrap
 from bisect import bisect_right
 from collections.abc import Iterable
-from itertools import accumulate, repeat
+from itertools import accumulate
 
 import polib
 
@@ -365,6 +365,35 @@ def write_po(po: POFile) -> str:
 _AWKWARD = "\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029\ufeff"
 # What check_syntax accepts as a quoted string.
 _STRING_RE = re.compile(r'^"(?:[^"\\]++|\\[\\"ntrabfv?\'0-7x])*+"\s*$')
+# One complete active entry in the layout l10n (and GNU gettext) write, from its first
+# comment line through the blank line after it: translator comments, extracted
+# comments, references, one flags line, the previous msgctxt and msgid, an optional
+# msgctxt, msgid, msgstr. Read at an
+# entry's start, it takes in one match what the line machine below takes in six or
+# more lines, and it accepts only what that machine reads to the same fields: comment
+# lines end in no whitespace (so stripping is a no-op and none is empty), quoted
+# strings hold only the escapes check_syntax knows, and nothing stands between the
+# closing quote and the line end. Anything else fails to match and goes line by line.
+_Q = r'(?:[^"\\\n]++|\\[\\"ntrabfv?\'0-7x])*+'
+# A field's lines as quoted strings, taken loosely: the content is checked after the
+# match (by _CHECKED_FIELD_RE where it holds a quote or backslash once joined), which
+# is a third of the matching time.
+_FIELD = '"((?:[^\\n]*"\\n")*+[^\\n]*)"\\n'
+_CHECKED_FIELD_RE = re.compile(f'{_Q}(?:"\\n"{_Q})*+')
+_PREVIOUS_FIELD = f'"({_Q}(?:"\n#\\| "{_Q})*+)"\n'
+_FAST_ENTRY_RE = re.compile(
+    r"((?:# [^\n]*+(?<=\S)\n)*+)"  # 1: translator comment lines
+    # 2: one extracted comment line's text, 3: more lines
+    r"(?:#\. ([^\n]*+)(?<=\S)\n(?!#\. )|((?:#\. [^\n]*+(?<=\S)\n)++))?"
+    # 4, 5: one reference's path and line number, 6: one reference, 7: more lines
+    r"(?:#: (\S+):([0-9]++)\n(?!#: )|#: (\S++)\n(?!#: )|((?:#: [^\n]*+(?<=\S)\n)++))?"
+    r"(?:#, ([^\n]*+)(?<=\S)\n)?"  # 8: flags
+    f"(?:#\\| msgctxt {_PREVIOUS_FIELD})?"  # 9
+    f"(?:#\\| msgid {_PREVIOUS_FIELD})?"  # 10
+    f"(?:msgctxt {_FIELD})?"  # 11
+    f"msgid {_FIELD}"  # 12
+    f"msgstr {_FIELD}"  # 13
+    r"(?:\n|\Z)")
 # What polib rejects in the strings of obsolete entries (check_syntax skips them).
 _BARE_QUOTE_RE = re.compile(r'([^\\]|^)"')
 _CHARSET_RE = re.compile(r'"?Content-Type:.+? charset=([\w_\-:\.]+)')
@@ -413,6 +442,26 @@ def _unescape(s: str) -> str:
 unescape = _unescape
 
 
+def _checked_value(lines: str) -> str | None:
+    """The value of a field whose quoted lines (without the first and last quote) hold
+    a quote or a backslash: None unless every line is one of check_syntax's quoted
+    strings."""
+    if _CHECKED_FIELD_RE.fullmatch(lines) is None:
+        return None
+    return _unescape_checked(lines.replace('"\n"', ""))
+
+
+def _unescape_checked(s: str) -> str:
+    """`_unescape` of a string whose every backslash starts one of check_syntax's
+    escapes, for the common \\" and \\n: replaced directly when no other backslash
+    is left. (A replace that took the second backslash of a \\\\ leaves its first one
+    behind, so a wrong cut never goes unnoticed.)"""
+    done = s.replace('\\"', '"').replace("\\n", "\n")
+    if "\\" in done:
+        return _unescape(s)
+    return done
+
+
 def _quoted_obsolete(s: str, checked: bool = True) -> str:
     """The content of a quoted string of an obsolete entry, as polib reads it."""
     if s[:1] != '"' or len(s) < 2 or s[-1] != '"':
@@ -423,12 +472,27 @@ def _quoted_obsolete(s: str, checked: bool = True) -> str:
     return _unescape(inner)
 
 
-def _new_entry(linenum: int) -> dict:
-    # The attributes POEntry.__init__ sets, with its defaults.
-    return {"msgid": "", "msgstr": "", "msgid_plural": "", "msgstr_plural": {},
-            "msgctxt": None, "obsolete": False, "encoding": "utf-8", "comment": "",
-            "tcomment": "", "occurrences": [], "flags": [], "previous_msgctxt": None,
-            "previous_msgid": None, "previous_msgid_plural": None, "linenum": linenum}
+def _new_entry(linenum: int) -> POEntry:
+    """A POEntry with the attributes POEntry.__init__ sets, in its order, with its
+    defaults. (Set one by one, they live in the instance's compact storage, keys
+    shared by all entries: half the memory and time of a dict of its own.)"""
+    entry = object.__new__(POEntry)
+    entry.msgid = ""
+    entry.msgstr = ""
+    entry.msgid_plural = ""
+    entry.msgstr_plural = {}
+    entry.msgctxt = None
+    entry.obsolete = False
+    entry.encoding = "utf-8"
+    entry.comment = ""
+    entry.tcomment = ""
+    entry.occurrences = []
+    entry.flags = []
+    entry.previous_msgctxt = None
+    entry.previous_msgid = None
+    entry.previous_msgid_plural = None
+    entry.linenum = linenum
+    return entry
 
 
 def _plural_index(keyword: str) -> int:
@@ -476,225 +540,339 @@ def _value(quoted: str) -> str:
 
 
 def _read(text: str) -> POFile:
-    entries: list[dict] = []
+    entries: list[POEntry] = []
     header = ""
     header_phase = True  # "# " lines before anything else are the file's header
     tail_comment = True  # the last line read was a comment: polib drops the entry
     state = NONE
     entry = _new_entry(0)  # polib numbers the first entry 0
+    # The line by line reading sets the entry's attributes through its __dict__.
+    values = entry.__dict__
     # Where continuation lines go: the entry (or its msgstr_plural) and the key.
-    target: dict = entry
+    target: dict = values
     key: str | int = "msgid"
     done, open_, normal, obsolete = _DONE, _OPEN, _NORMAL_FIELDS, _OBSOLETE_FIELDS
     new_entry = _new_entry
+    new = object.__new__
+    unescape_checked = _unescape_checked
+    checked_value = _checked_value
     spaces = _SPACES
 
-    for number, line in enumerate(text.split("\n"), 1):
-        first = line[:1]
-        if first == "m":  # a keyword line, the commonest
-            tail_comment = False
-            header_phase = False
-            if line[:7] == 'msgid "':  # the commonest of them
-                value = line[7:-1]
-                if line[-1] != '"' or len(line) < 8 or "\\" in value or '"' in value:
-                    value = _value(line[6:])
-                if state in (NONE, CTXT):  # after comments, or a context
-                    pass
-                elif state in done:
-                    entries.append(entry)
-                    entry = new_entry(number)
-                elif state not in open_:
-                    raise _Unsupported
-                entry["msgid"] = value
-                entry["obsolete"] = 0
-                target, key, state = entry, "msgid", ID
+    fast = _FAST_ENTRY_RE.match
+    number = 0  # the lines read so far
+    slow = 0  # the stretches read line by line
+    pos = 0  # where the next line starts
+    size = len(text)
+    while pos <= size:
+        if state in done:
+            # At an entry's start (the last one is complete): the common layout in
+            # one match, the fields as the lines below would set them.
+            m = fast(text, pos)
+            if m is not None:
+                (tcomment, comment, comments, path, num, ref, refs, flags,
+                 previous_msgctxt, previous_msgid, msgctxt, msgid, msgstr) = m.groups()
+                # The fields: lines joined, then checked and unescaped where they
+                # hold a quote or a backslash.
+                valid = True
+                if "\n" in msgid:
+                    msgid = msgid.replace('"\n"', "")
+                if '"' in msgid or "\\" in msgid:
+                    msgid = checked_value(m.group(12))
+                    valid = msgid is not None
+                if "\n" in msgstr:
+                    msgstr = msgstr.replace('"\n"', "")
+                if '"' in msgstr or "\\" in msgstr:
+                    msgstr = checked_value(m.group(13))
+                    valid = valid and msgstr is not None
+                if msgctxt is not None:
+                    if "\n" in msgctxt:
+                        msgctxt = msgctxt.replace('"\n"', "")
+                    if '"' in msgctxt or "\\" in msgctxt:
+                        msgctxt = checked_value(m.group(11))
+                        valid = valid and msgctxt is not None
+            if m is not None and valid:
+                if tcomment:
+                    tcomment = tcomment[2:-1].replace("\n# ", "\n")
+                if comment is None:
+                    comment = comments[3:-1].replace("\n#. ", "\n") if comments else ""
+                if path is not None:
+                    found = [(path, num)]
+                elif ref is not None:
+                    path, colon, num = ref.rpartition(":")
+                    found = [(path, num) if colon and num.isdigit() else (ref, "")]
+                else:
+                    found = []
+                    if refs is not None:
+                        for ref in refs[3:-1].replace("\n#: ", " ").split():
+                            path, colon, num = ref.rpartition(":")
+                            found.append((path, num) if colon and num.isdigit()
+                                         else (ref, ""))
+                if flags is None:
+                    flags = []
+                elif flags == "fuzzy":
+                    flags = ["fuzzy"]
+                else:
+                    flags = [flag.strip() for flag in flags.split(",")]
+                if previous_msgctxt is not None:
+                    if "\n" in previous_msgctxt:
+                        previous_msgctxt = previous_msgctxt.replace('"\n#| "', "")
+                    if "\\" in previous_msgctxt:
+                        previous_msgctxt = unescape_checked(previous_msgctxt)
+                if previous_msgid is not None:
+                    if "\n" in previous_msgid:
+                        previous_msgid = previous_msgid.replace('"\n#| "', "")
+                    if "\\" in previous_msgid:
+                        previous_msgid = unescape_checked(previous_msgid)
+                entries.append(entry)
+                end = m.end()
+                # The object itself, its attributes set in POEntry.__init__'s order:
+                # they then live in the instance's own compact storage (keys shared
+                # by all entries), half the memory and time of a dict of its own.
+                entry = new(POEntry)
+                entry.msgid = msgid
+                entry.msgstr = msgstr
+                entry.msgid_plural = ""
+                entry.msgstr_plural = {}
+                entry.msgctxt = msgctxt
+                entry.obsolete = 0
+                entry.encoding = "utf-8"
+                entry.comment = comment
+                entry.tcomment = tcomment or ""
+                entry.occurrences = found
+                entry.flags = flags
+                entry.previous_msgctxt = previous_msgctxt
+                entry.previous_msgid = previous_msgid
+                entry.previous_msgid_plural = None
+                entry.linenum = number + 1
+                number += text.count("\n", pos, end)
+                pos = end
+                state = ENDED
+                tail_comment = False
                 continue
-            if line[:8] == 'msgstr "':
-                if state != ID and state != PLURAL:
-                    raise _Unsupported
-                value = line[8:-1]
-                if line[-1] != '"' or len(line) < 9 or "\\" in value or '"' in value:
-                    value = _value(line[7:])
-                entry["msgstr"] = value
-                target, key, state = entry, "msgstr", STR
+        # Otherwise line by line, up to and including the next blank line; or to the
+        # end, where most entries so far were not in the common layout (then no more
+        # matches are tried).
+        slow += 1
+        stop = -1 if slow > 20 and 2 * slow > len(entries) else text.find("\n\n", pos)
+        if stop < 0:
+            chunk = text[pos:]
+            pos = size + 1
+        else:
+            chunk = text[pos:stop + 1]
+            pos = stop + 2
+        for line in chunk.split("\n"):
+            number += 1
+            first = line[:1]
+            if first == "m":  # a keyword line, the commonest
+                tail_comment = False
+                header_phase = False
+                if line[:7] == 'msgid "':  # the commonest of them
+                    value = line[7:-1]
+                    if line[-1] != '"' or len(line) < 8 or "\\" in value or '"' in value:
+                        value = _value(line[6:])
+                    if state in (NONE, CTXT):  # after comments, or a context
+                        pass
+                    elif state in done:
+                        entries.append(entry)
+                        entry = new_entry(number)
+                        values = entry.__dict__
+                    elif state not in open_:
+                        raise _Unsupported
+                    values["msgid"] = value
+                    values["obsolete"] = 0
+                    target, key, state = values, "msgid", ID
+                    continue
+                if line[:8] == 'msgstr "':
+                    if state != ID and state != PLURAL:
+                        raise _Unsupported
+                    value = line[8:-1]
+                    if line[-1] != '"' or len(line) < 9 or "\\" in value or '"' in value:
+                        value = _value(line[7:])
+                    values["msgstr"] = value
+                    target, key, state = values, "msgstr", STR
+                    continue
+                keyword, _, rest = line.partition(" ")
+                value = rest[1:-1]
+                if rest[:1] != '"' or rest[-1:] != '"' or len(rest) < 2 or "\\" in value or \
+                        '"' in value:
+                    value = _value(rest)
+                if keyword == "msgctxt":
+                    if state in done:
+                        entries.append(entry)
+                        entry = new_entry(number)
+                        values = entry.__dict__
+                    elif state not in open_:
+                        raise _Unsupported
+                    values["msgctxt"] = value
+                    target, key, state = values, "msgctxt", CTXT
+                elif keyword == "msgid_plural":
+                    if state != ID:
+                        raise _Unsupported
+                    values["msgid_plural"] = value
+                    target, key, state = values, "msgid_plural", PLURAL
+                else:
+                    index = _plural_index(keyword)
+                    if state != ID and state != PLURAL and state != STRX:
+                        raise _Unsupported
+                    target = values["msgstr_plural"]
+                    target[index] = value
+                    key, state = index, STRX
                 continue
-            keyword, _, rest = line.partition(" ")
-            value = rest[1:-1]
-            if rest[:1] != '"' or rest[-1:] != '"' or len(rest) < 2 or "\\" in value or \
-                    '"' in value:
-                value = _value(rest)
-            if keyword == "msgctxt":
-                if state in done:
-                    entries.append(entry)
-                    entry = new_entry(number)
-                elif state not in open_:
-                    raise _Unsupported
-                entry["msgctxt"] = value
-                target, key, state = entry, "msgctxt", CTXT
-            elif keyword == "msgid_plural":
-                if state != ID:
-                    raise _Unsupported
-                entry["msgid_plural"] = value
-                target, key, state = entry, "msgid_plural", PLURAL
-            else:
-                index = _plural_index(keyword)
-                if state != ID and state != PLURAL and state != STRX:
-                    raise _Unsupported
-                target = entry["msgstr_plural"]
-                target[index] = value
-                key, state = index, STRX
-            continue
 
-        if first == '"':  # a continuation line
-            if state not in normal:
-                raise _Unsupported
-            inner = line[1:-1]
-            if line[-1] != '"' or len(line) < 2 or "\\" in inner or '"' in inner:
-                inner = _value(line)
-            target[key] += inner
-            tail_comment = False
-            continue
+            if first == '"':  # a continuation line
+                if state not in normal:
+                    raise _Unsupported
+                inner = line[1:-1]
+                if line[-1] != '"' or len(line) < 2 or "\\" in inner or '"' in inner:
+                    inner = _value(line)
+                target[key] += inner
+                tail_comment = False
+                continue
 
-        if first == "#":
-            if line[-1] in spaces:
-                line = line.rstrip()
-            head = line[:3]
-            if head == "#. " or head == "#: ":  # the commonest comments, first
+            if first == "#":
+                if line[-1] in spaces:
+                    line = line.rstrip()
+                head = line[:3]
+                if head == "#. " or head == "#: ":  # the commonest comments, first
+                    tail_comment = True
+                    header_phase = False
+                    if state in done:
+                        entries.append(entry)
+                        entry = new_entry(number)
+                        values = entry.__dict__
+                    elif state not in open_:
+                        raise _Unsupported
+                    state = NONE
+                    if head == "#. ":
+                        if values["comment"]:
+                            values["comment"] += "\n" + line[3:]
+                        else:
+                            values["comment"] = line[3:]
+                    else:
+                        found = values["occurrences"]
+                        for ref in line[3:].split():
+                            path, colon, num = ref.rpartition(":")
+                            found.append((path, num) if colon and num.isdigit() else (ref, ""))
+                    continue
+                second = line[1:2]
+                if second == "~":
+                    mark = line[2:3]
+                    if mark == "|":  # an obsolete entry's previous msgid: polib skips it
+                        if len(line) > 3 and line[3] != " ":
+                            raise _Unsupported
+                        tail_comment = True
+                        continue
+                    if mark != " ":
+                        raise _Unsupported
+                    rest = line[3:]
+                    tail_comment = False
+                    if rest[:1] == '"':
+                        if state not in obsolete:
+                            raise _Unsupported
+                        target[key] += _quoted_obsolete(rest)
+                        continue
+                    header_phase = False
+                    keyword, _, rest = rest.partition(" ")
+                    if keyword == "msgid":
+                        if state in done:
+                            entries.append(entry)
+                            entry = new_entry(number)
+                            values = entry.__dict__
+                        elif state != NONE and state != OCTXT:
+                            raise _Unsupported
+                        values["msgid"] = _quoted_obsolete(rest)
+                        values["obsolete"] = 1
+                        target, key, state = values, "msgid", OID
+                    elif keyword == "msgstr":
+                        if state != OID and state != OPLURAL:
+                            raise _Unsupported
+                        values["msgstr"] = _quoted_obsolete(rest)
+                        target, key, state = values, "msgstr", OSTR
+                    elif keyword == "msgctxt":
+                        if state in done:
+                            entries.append(entry)
+                            entry = new_entry(number)
+                            values = entry.__dict__
+                        elif state != NONE:
+                            raise _Unsupported
+                        values["msgctxt"] = _quoted_obsolete(rest)
+                        target, key, state = values, "msgctxt", OCTXT
+                    elif keyword == "msgid_plural":
+                        if state != OID:
+                            raise _Unsupported
+                        values["msgid_plural"] = _quoted_obsolete(rest)
+                        target, key, state = values, "msgid_plural", OPLURAL
+                    else:
+                        index = _plural_index(keyword)
+                        if state != OID and state != OPLURAL and state != OSTRX:
+                            raise _Unsupported
+                        target = values["msgstr_plural"]
+                        # polib does not look for bare quotes in msgstr[N] lines
+                        target[index] = _quoted_obsolete(rest, False)
+                        key, state = index, OSTRX
+                    continue
+
+                # A comment: of the entry being read, or the first line of the next one.
+                if second in ("", " ", "#"):
+                    kind = "#"
+                elif line[2:3] == " " and second in ",|":
+                    kind = second
+                elif len(line) == 2 and second in ".:,":
+                    # An empty "#.", "#:" or "#,": polib skips the line; check_syntax
+                    # takes it as the end of an entry's msgstr (as a blank line).
+                    tail_comment = True
+                    if state in (STR, STRX):
+                        state = ENDED
+                    continue
+                else:
+                    raise _Unsupported  # "#foo", "#\tfoo", a bare "#|": the old way decides
                 tail_comment = True
+                if kind == "|" and line[3:4] == '"':
+                    # "#| "...": the previous msgid (or context) goes on; polib checks
+                    # nothing in these lines.
+                    if state not in _PREVIOUS_FIELD or len(line) < 5 or line[-1] != '"':
+                        raise _Unsupported
+                    target[key] += _unescape(line[4:-1])
+                    continue
+                if kind == "#" and header_phase:
+                    if header:
+                        header += "\n"
+                    header += line[2:]
+                    continue
                 header_phase = False
                 if state in done:
                     entries.append(entry)
                     entry = new_entry(number)
+                    values = entry.__dict__
                 elif state not in open_:
                     raise _Unsupported
                 state = NONE
-                if head == "#. ":
-                    if entry["comment"]:
-                        entry["comment"] += "\n" + line[3:]
-                    else:
-                        entry["comment"] = line[3:]
+                if kind == "#":
+                    comment = line.lstrip("#")
+                    if comment[:1] == " ":
+                        comment = comment[1:]
+                    if values["tcomment"]:
+                        values["tcomment"] += "\n"
+                    values["tcomment"] += comment
+                elif kind == ",":
+                    values["flags"] += [flag.strip() for flag in line[3:].split(",")]
                 else:
-                    found = entry["occurrences"]
-                    for ref in line[3:].split():
-                        path, colon, num = ref.rpartition(":")
-                        found.append((path, num) if colon and num.isdigit() else (ref, ""))
-                continue
-            second = line[1:2]
-            if second == "~":
-                mark = line[2:3]
-                if mark == "|":  # an obsolete entry's previous msgid: polib skips it
-                    if len(line) > 3 and line[3] != " ":
+                    keyword, _, rest = line[3:].partition(" ")
+                    if keyword not in _PREVIOUS or len(rest) < 2 or rest[0] != '"' or \
+                            rest[-1] != '"':
                         raise _Unsupported
-                    tail_comment = True
-                    continue
-                if mark != " ":
-                    raise _Unsupported
-                rest = line[3:]
-                tail_comment = False
-                if rest[:1] == '"':
-                    if state not in obsolete:
-                        raise _Unsupported
-                    target[key] += _quoted_obsolete(rest)
-                    continue
-                header_phase = False
-                keyword, _, rest = rest.partition(" ")
-                if keyword == "msgid":
-                    if state in done:
-                        entries.append(entry)
-                        entry = new_entry(number)
-                    elif state != NONE and state != OCTXT:
-                        raise _Unsupported
-                    entry["msgid"] = _quoted_obsolete(rest)
-                    entry["obsolete"] = 1
-                    target, key, state = entry, "msgid", OID
-                elif keyword == "msgstr":
-                    if state != OID and state != OPLURAL:
-                        raise _Unsupported
-                    entry["msgstr"] = _quoted_obsolete(rest)
-                    target, key, state = entry, "msgstr", OSTR
-                elif keyword == "msgctxt":
-                    if state in done:
-                        entries.append(entry)
-                        entry = new_entry(number)
-                    elif state != NONE:
-                        raise _Unsupported
-                    entry["msgctxt"] = _quoted_obsolete(rest)
-                    target, key, state = entry, "msgctxt", OCTXT
-                elif keyword == "msgid_plural":
-                    if state != OID:
-                        raise _Unsupported
-                    entry["msgid_plural"] = _quoted_obsolete(rest)
-                    target, key, state = entry, "msgid_plural", OPLURAL
-                else:
-                    index = _plural_index(keyword)
-                    if state != OID and state != OPLURAL and state != OSTRX:
-                        raise _Unsupported
-                    target = entry["msgstr_plural"]
-                    # polib does not look for bare quotes in msgstr[N] lines
-                    target[index] = _quoted_obsolete(rest, False)
-                    key, state = index, OSTRX
+                    state, key = _PREVIOUS[keyword]
+                    target = values
+                    values[key] = _unescape(rest[1:-1])
                 continue
 
-            # A comment: of the entry being read, or the first line of the next one.
-            if second in ("", " ", "#"):
-                kind = "#"
-            elif line[2:3] == " " and second in ",|":
-                kind = second
-            elif len(line) == 2 and second in ".:,":
-                # An empty "#.", "#:" or "#,": polib skips the line; check_syntax
-                # takes it as the end of an entry's msgstr (as a blank line).
-                tail_comment = True
+            if not line.strip():  # a blank line
                 if state in (STR, STRX):
                     state = ENDED
+                elif state in normal:
+                    raise _Unsupported  # check_syntax: an entry without msgstr
                 continue
-            else:
-                raise _Unsupported  # "#foo", "#\tfoo", a bare "#|": the old way decides
-            tail_comment = True
-            if kind == "|" and line[3:4] == '"':
-                # "#| "...": the previous msgid (or context) goes on; polib checks
-                # nothing in these lines.
-                if state not in _PREVIOUS_FIELD or len(line) < 5 or line[-1] != '"':
-                    raise _Unsupported
-                target[key] += _unescape(line[4:-1])
-                continue
-            if kind == "#" and header_phase:
-                if header:
-                    header += "\n"
-                header += line[2:]
-                continue
-            header_phase = False
-            if state in done:
-                entries.append(entry)
-                entry = new_entry(number)
-            elif state not in open_:
-                raise _Unsupported
-            state = NONE
-            if kind == "#":
-                comment = line.lstrip("#")
-                if comment[:1] == " ":
-                    comment = comment[1:]
-                if entry["tcomment"]:
-                    entry["tcomment"] += "\n"
-                entry["tcomment"] += comment
-            elif kind == ",":
-                entry["flags"] += [flag.strip() for flag in line[3:].split(",")]
-            else:
-                keyword, _, rest = line[3:].partition(" ")
-                if keyword not in _PREVIOUS or len(rest) < 2 or rest[0] != '"' or \
-                        rest[-1] != '"':
-                    raise _Unsupported
-                state, key = _PREVIOUS[keyword]
-                target = entry
-                entry[key] = _unescape(rest[1:-1])
-            continue
-
-        if not line.strip():  # a blank line
-            if state in (STR, STRX):
-                state = ENDED
-            elif state in normal:
-                raise _Unsupported  # check_syntax: an entry without msgstr
-            continue
-        raise _Unsupported
+            raise _Unsupported
 
     if state in done:
         entries.append(entry)
@@ -702,8 +880,7 @@ def _read(text: str) -> POFile:
         raise _Unsupported
     # check_syntax: one active entry per (context, msgid), the header excepted; the
     # last entry is checked even where polib drops it (a file ending in a comment).
-    keys = [(values["msgctxt"], values["msgid"]) for values in entries
-            if values["msgid"] and not values["obsolete"]]
+    keys = [(e.msgctxt, e.msgid) for e in entries if e.msgid and not e.obsolete]
     if len(set(keys)) != len(keys):
         raise _Unsupported
     if tail_comment and state in done:
@@ -711,24 +888,20 @@ def _read(text: str) -> POFile:
     return _catalog(text, header, entries)
 
 
-def _catalog(text: str, header: str, entries: list[dict]) -> POFile:
+def _catalog(text: str, header: str, entries: list[POEntry]) -> POFile:
     po = POFile(encoding=_encoding(text), check_for_duplicates=False)
     po.wrapwidth = WRAP
     po.header = header
     # polib takes the one active entry with an empty msgid for the header.
-    heads = [i for i, values in enumerate(entries)
-             if values["msgid"] == "" and not values["obsolete"]]
+    heads = [i for i, e in enumerate(entries) if e.msgid == "" and not e.obsolete]
     if len(heads) > 1:
         raise _Unsupported  # two candidates: polib picks by rules of its own
     meta = entries.pop(heads[0]) if heads else None
-    objects = list(map(object.__new__, repeat(POEntry, len(entries))))
-    for obj, values in zip(objects, entries, strict=True):
-        obj.__dict__ = values
-    list.extend(po, objects)
+    list.extend(po, entries)
     if meta is not None:
-        po.metadata_is_fuzzy = meta["flags"]
+        po.metadata_is_fuzzy = meta.flags
         key = None
-        for line in meta["msgstr"].splitlines():
+        for line in meta.msgstr.splitlines():
             name, colon, value = line.partition(":")
             if colon:
                 key = name

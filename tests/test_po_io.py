@@ -375,6 +375,118 @@ def test_broken_catalogs_are_read_as_before(text: str) -> None:
     assert_vouched_or_declined(text)
 
 
+# Entries in the layout l10n writes, which the reader takes whole at an entry's start,
+# and lines that make an entry leave that layout just enough (trailing spaces, other
+# spacing, escapes cut at a line end, no blank line after it): each must be read to
+# the same objects as polib, or declined.
+_LAYOUT_ENTRY = ["# l10n-draft: pseudo 2026-01-01 sha256:0123456789ab", "# zweite Zeile",
+                 "#. p > a", "#. noch eine", "#: source/a.html:12", "#: b c.html:3 d.html",
+                 "#, fuzzy", '#| msgctxt "alt"', '#| msgid ""', '#| "erste \\\\"', '#| "zweite"',
+                 'msgctxt "ctx \\"q\\""', 'msgid ""', '"Satz mit \\n"', '"und \\\\ so"',
+                 'msgstr "Phrase \\t"', '"weiter"', ""]
+_LAYOUT_ODD = ["", " ", "#", "# ", "# x ", "#  x", "#.", "#. ", "#. x ", "#.  x", "#:",
+               "#: a.html:1 ", "#:  a.html:1", "#: a.html:\u0661", "#: a.html:", "#, fuzzy ",
+               "#,fuzzy", "#, fuzzy, python-format", "#| msgid", '#| msgid "x" ', '#| "x\\"',
+               '#| "a"b"', '#|  msgid "x"', '#| msgid_plural "p"', 'msgid "x" ', '"x\\"',
+               '"x\\\\"', '"\\q"', '"a"b"', '"x" ', 'msgstr "y" ', 'msgid  "x"', 'msgid "x',
+               'msgid_plural "p"', 'msgstr[0] "z"', '#~ msgid "o"', '#~ msgstr "p"', "\tx",
+               '""', '"\\""', 'msgstr "\\"', '"\\\\\\""', '"a""']
+
+
+@st.composite
+def layouts(draw) -> str:
+    # The header comment's lines (and others before the header entry) vary too.
+    head = "\n".join(draw(st.lists(st.sampled_from(
+        ["#", "# ", "# Kopf", "# Kopf ", "#  Kopf", "##", "#.", "", "#, fuzzy", "#. x"]),
+        max_size=3)) + write_po(_small_catalog()).split("\n")[1:])
+    entries = []
+    for number in range(draw(st.integers(1, 4))):
+        lines = [line for line in _LAYOUT_ENTRY if draw(st.booleans())
+                 or line.startswith(("msgid", "msgstr"))]
+        lines = [f'msgid "{number}"' if line == 'msgid ""' else line for line in lines]
+        if "#: source/a.html:12" in lines:  # other single references
+            lines[lines.index("#: source/a.html:12")] = "#: " + draw(st.sampled_from(
+                ["a.html:", "a:b", "a.html:\u0661", "x:1:2", ":3", "a.html:07"]))
+        for _ in range(draw(st.integers(0, 2))):
+            at = draw(st.integers(0, len(lines)))
+            if draw(st.booleans()) or at == len(lines):
+                lines.insert(at, draw(st.sampled_from(_LAYOUT_ODD)))
+            else:
+                lines[at] = draw(st.sampled_from(_LAYOUT_ODD))
+        entries += lines
+    return head + "\n".join(entries) + draw(st.sampled_from(["", "\n", "\n\n"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(layouts())
+def test_entries_near_the_common_layout_are_read_as_before(text: str) -> None:
+    assert_vouched_or_declined(text)
+
+
+def test_common_layout_with_every_part_reads_as_polib() -> None:
+    """Every part of the common layout at once, several lines each where it may have
+    them, escapes on both sides of a line break: read, not declined, as polib."""
+    entry = "\n".join(line for line in _LAYOUT_ENTRY if line)
+    text = write_po(_small_catalog()) + "\n".join([
+        "", entry, "", entry.replace('msgctxt "ctx', 'msgctxt "other'), "",
+        '#: x.html:1', 'msgid "last"', 'msgstr ""', ""])
+    ours = read_po(text)
+    assert ours is not None
+    assert_same_catalog(ours, polib.pofile(text, wrapwidth=78))
+    first = ours[2]
+    assert first.tcomment.count("\n") == 1 and first.previous_msgid == "erste \\zweite"
+    assert first.msgid == "Satz mit \nund \\ so" and first.msgstr == "Phrase \tweiter"
+    assert first.occurrences == [("source/a.html", "12"), ("b", ""), ("c.html", "3"),
+                                 ("d.html", "")]
+    assert [e.linenum for e in ours][-1] == text.count("\n") - 2
+
+
+def test_long_catalog_mostly_outside_the_common_layout_reads_as_polib() -> None:
+    """Many entries the common layout does not take (references before comments,
+    obsolete ones), a few it does, in between and after: read as polib."""
+    lines = [write_po(_small_catalog())]
+    for n in range(60):
+        if n % 7 == 3:
+            lines += [f"#. p{n}", f"#: a.html:{n}", f'msgid "common {n}"', 'msgstr ""', ""]
+        elif n % 2:
+            lines += [f"#: a.html:{n}", f"#. p{n}", f'msgid "swapped {n}"', 'msgstr "x"', ""]
+        else:
+            lines += [f'#~ msgid "old {n}"', '#~ msgstr "alt"', ""]
+    lines += ["#. last", "#: z.html:1", 'msgid "last"', 'msgstr "l"', ""]
+    text = "\n".join(lines)
+    ours = read_po(text)
+    assert ours is not None and len(ours) == 63
+    assert_same_catalog(ours, polib.pofile(text, wrapwidth=78))
+
+
+@pytest.mark.parametrize("head", ["", "# Kopf\n", "# Kopf \n\n# weiter\n", "#\n\n#\n# b\n"])
+def test_first_entry_in_the_common_layout_reads_as_polib(head: str) -> None:
+    """A catalog whose first entry is an ordinary one (no header entry): polib numbers
+    it 0; "# " lines before it belong to the header comment, also after a blank line."""
+    text = head + "#. p\n#: a.html:1\nmsgid \"m\"\nmsgstr \"s\"\n\nmsgid \"n\"\nmsgstr \"\"\n"
+    ours = read_po(text)
+    assert ours is not None
+    assert_same_catalog(ours, polib.pofile(text, wrapwidth=78))
+    assert ours[0].linenum == 0 and ours[0].tcomment == ""
+
+
+@pytest.mark.parametrize("bad", ['msgctxt "a"b"', 'msgid "a"b"', 'msgstr "a"b"', '"a"b"',
+                                 'msgstr "x\\"', '"x\\"', '"\\q"', 'msgid "a\\\\\\"'])
+def test_common_layout_with_a_bad_string_is_declined(bad: str) -> None:
+    """A quoted string check_syntax rejects, in an entry otherwise in the common
+    layout (as its keyword's line, or a continuation line of its msgstr)."""
+    lines = ["#. p", "#: a.html:1", 'msgctxt "c"', 'msgid "m"', 'msgstr "s"', '"t"']
+    if bad.startswith("msg"):
+        keyword = bad.split()[0]
+        lines = [bad if line.startswith(keyword + " ") else line for line in lines]
+    else:
+        lines.insert(5, bad)
+    text = write_po(_small_catalog()) + "\n" + "\n".join(lines) + "\n"
+    assert read_po(text) is None
+    with pytest.raises(CatalogError):
+        check_syntax(text, "x.po")
+
+
 def test_errors_keep_their_words_and_lines(tmp_path: Path) -> None:
     """A file the fast reader declines gets the old way's error, word for word."""
     good = write_po(_small_catalog())
