@@ -293,7 +293,6 @@ class Transaction:
         self._syncing = []
         self._to_sync = []
 
-
     def rollback(self) -> None:
         self._stop_syncing()
         for _, tmp, _, _ in self._staged:
@@ -354,7 +353,8 @@ def _fsync_dir(folder: Path) -> None:
 # fsync waits for the disk; a few calls in flight at once finish far sooner than one
 # after another (the journal commits them together). Profiling a 100-article merge
 # showed a tenth of its time in one fsync per page, and then still 0.1 s of waiting
-# for them all at the commit: they now run while the articles are being processed.
+# for them all at the commit: with worker processes, they now run while the workers
+# process the articles (Transaction's sync_early).
 _SYNC_THREADS = 8
 
 

@@ -985,41 +985,39 @@ def _position(parent: etree._Element, kids: list[etree._Element], start: int,
     return order[last] * 3 + 2
 
 
+def _stays_outside(el: etree._Element, info: _Analysis) -> bool:
+    """Whether an element at an end of a run is a text-less placeholder that stays out
+    of the segment. (Comments, images and skipped elements are opaque whatever they
+    hold: no call needed; a <time> with text is part of the sentence.)"""
+    tag = el.tag
+    kind = info.kinds.get(tag)
+    if kind is None or kind > _VOID:
+        known = info.opaque_memo.get(el)
+        if known is None:
+            known = info.opaque(el)
+        if not known or (tag == "time" and info.content(el)):
+            return False
+    return True
+
+
 def _narrow(parent: etree._Element, kids: list[etree._Element], start: int, end: int,
             lead: str, info: _Analysis
             ) -> tuple[etree._Element, list[etree._Element], int, int, str]:
     """Trim text-less placeholders off the ends of a run, and step into an inline
     element that wraps the whole run (``<li><a>Text</a></li>`` gives "Text")."""
-    memo, opaque, content, kinds = info.opaque_memo, info.opaque, info.content, info.kinds
+    memo, opaque = info.opaque_memo, info.opaque
     while True:
         # Images, line breaks, comments and other text-less inline things at either
-        # end of a run stay where they are, outside the segment. (Comments, images
-        # and skipped elements are opaque whatever they hold: no call needed.)
-        while start < end and (not lead or lead.isspace()):
-            el = kids[start]
-            tag = el.tag
-            kind = kinds.get(tag)
-            if kind is None or kind > _VOID:
-                known = memo.get(el)
-                if known is None:
-                    known = opaque(el)
-                if not known or (tag == "time" and content(el)):
-                    break
-            lead = el.tail or ""
+        # end of a run stay where they are, outside the segment.
+        while start < end and (not lead or lead.isspace()) and _stays_outside(
+                kids[start], info):
+            lead = kids[start].tail or ""
             start += 1
         while end > start:
             el = kids[end - 1]
             tail = el.tail
-            if tail and not tail.isspace():
+            if (tail and not tail.isspace()) or not _stays_outside(el, info):
                 break
-            tag = el.tag
-            kind = kinds.get(tag)
-            if kind is None or kind > _VOID:
-                known = memo.get(el)
-                if known is None:
-                    known = opaque(el)
-                if not known or (tag == "time" and content(el)):
-                    break
             end -= 1
         if end - start != 1 or (lead and not lead.isspace()):
             return parent, kids, start, end, lead
