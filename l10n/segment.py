@@ -826,11 +826,14 @@ def _find(root: etree._Element, slots: bool,
                                order, slots)
             if item is not None:
                 found.append(item)
-    # Attributes inside skipped subtrees are not translated either.
+    # Attributes inside skipped subtrees are not translated either, nor those of an
+    # element marked translate="no" that a run keeps as it is (``<img translate="no"
+    # alt="...">`` in a paragraph): the mark covers its attributes too.
     dead: set[etree._Element] = set()
     if holders:
-        for el in skipped:
-            dead.update(el.iter())
+        for el in (*skipped, *notrans):
+            if el not in dead:
+                dead.update(el.iter())
     found.sort(key=_first)
     if dead:
         # The positions of their attributes (runs are at positions 3n+1 and 3n+2).

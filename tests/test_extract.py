@@ -56,6 +56,17 @@ def test_translate_no_and_notranslate_are_skipped_with_descendants() -> None:
     assert msgids(html) == ["Kept"]
 
 
+def test_translate_no_covers_the_attributes_of_inline_elements() -> None:
+    # The mark keeps an element's attributes as they are, not only its text: an image
+    # or a brand name inside a sentence stays a placeholder, and its alt or title is
+    # no segment of its own.
+    html = ('<p>Logo <img translate="no" alt="ACME Werke" src="a.png"> und'
+            ' <span class="notranslate" title="Markenname">ACME</span> heute.'
+            ' <img alt="Ein Foto" src="b.png"></p>')
+    assert msgids(html) == ["Logo <img1/> und <span2/> heute.",
+                            "Ein Foto"]
+
+
 def test_declared_charset_is_honoured() -> None:
     ids = [s.msgid for s in extract_segments(read_html(DATA / "golden" / "latin1.html"))]
     assert ids == ["Grüße aus Köln", "Straße & Plätze für € 5"]
