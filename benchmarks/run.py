@@ -3,13 +3,12 @@ against translate-toolkit's html2po/po2html and a bare lxml parse-and-serialize.
 
     python benchmarks/run.py [--articles 1000] [--locales 5] [--jobs N] [--quick]
 
-It builds workspaces under benchmarks/work/ from the real pages of ../shared/corpus/
+It builds workspaces from the real pages of ../shared/corpus/
 (and the sample articles in source/) plus generated variants of them, runs the steps
 as `python -m l10n` subprocesses (so that each step's peak memory can be read), prints
-a markdown table and writes benchmarks/results/latest.json. The comparison with the
-toolkit, which converts in memory, runs l10n's library in a workspace on a memory file
-system where there is one with room (--compare-on-disk: under --work too). Benchmarks
-are not tests: nothing here asserts a timing.
+a markdown table and writes benchmarks/results/latest.json. The workspaces are built
+on a memory file system instead where one has room for them (--on-disk: always under
+--work). Benchmarks are not tests: nothing here asserts a timing.
 """
 
 from __future__ import annotations
@@ -21,6 +20,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -121,17 +121,45 @@ def memory_folder(need: int) -> Path | None:
     shm = Path("/dev/shm")
     try:
         mounts = Path("/proc/mounts").read_text().split("\n")
-        if not any(line.split()[1:3] == [str(shm), "tmpfs"] for line in mounts if line):
+        if not any(line.split()[1:3] == [str(shm), "tmpfs"] for line in mounts):
             return None
         room = os.statvfs(shm)
         meminfo = Path("/proc/meminfo").read_text()
-    except (OSError, IndexError):
+    except OSError:
         return None
     spare = re.search(r"^MemAvailable:\s+(\d+) kB", meminfo, re.M)
     if (room.f_bavail * room.f_frsize < need
-            or spare is None or int(spare[1]) * 1024 < 2 * need):
+            or spare is None or int(spare[1]) * 1024 < 2 * need
+            or _cgroup_spare() < 2 * need):
         return None
     return Path(tempfile.mkdtemp(prefix="l10n-bench-", dir=shm))
+
+
+def _cgroup_spare() -> float:
+    """The memory this process's control group may still use (files on tmpfs count
+    against it); infinite when it has no limit or none can be read."""
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return float("inf")
+    root = Path("/sys/fs/cgroup")
+    for line in lines:
+        _, controllers, group = line.split(":", 2)
+        group = group.lstrip("/")
+        if controllers == "":  # cgroup v2
+            files = (root / group / "memory.max", root / group / "memory.current")
+        elif "memory" in controllers.split(","):  # cgroup v1
+            folder = root / "memory" / group
+            files = (folder / "memory.limit_in_bytes", folder / "memory.usage_in_bytes")
+        else:
+            continue
+        try:
+            limit = files[0].read_text().strip()
+            used = int(files[1].read_text())
+            return float("inf") if limit == "max" else int(limit) - used
+        except (OSError, ValueError):
+            continue
+    return float("inf")
 
 
 def measure_toolkit(pages: list[Path]) -> tuple[dict[str, float], list[Path], dict[str, str]]:
@@ -308,7 +336,6 @@ def build_report(params: dict[str, Any], machine: dict[str, Any], sizes: dict[st
         "comparison": {
             "pages": pages, "page_mb": round(_mb(sum(p.stat().st_size for p in handled)), 2),
             "left_out": failed, "repeat": params["repeat"],
-            "l10n_workspace_on": params["compare_on"],
             "l10n_library_jobs_1_s": {k: round(v, 3) for k, v in library.items()},
             "translate_toolkit_s": {k: round(v, 3) for k, v in toolkit.items()},
             "lxml_parse_serialize_s": round(floor["lxml"], 3),
@@ -326,6 +353,10 @@ def _full_size(full_totals: dict[int, list[float]], articles: int, jobs: int
             "ratio": round(min(full_totals[1]) / min(full_totals[jobs]), 2)}
 
 
+# Measured on the benchmark's machine (docs/benchmarks.md), not in each run.
+_START_UP = "about 0.13 s per command here"
+
+
 def _speedup_note(report: dict[str, Any]) -> str:
     p, sp = report["parameters"], report["speedup"]
     jobs = p["jobs"]
@@ -334,19 +365,20 @@ def _speedup_note(report: dict[str, Any]) -> str:
              f" {sp['ratio']:g}x")
     if not sp.get("full_size"):
         return (f"--jobs {jobs} vs --jobs 1: fresh runs of all three steps {small}; each"
-                " command's start-up (the interpreter and imports, about 0.1 s) is included"
-                " and is the same with any number of jobs.")
+                f" command's start-up (the interpreter and imports, {_START_UP}) is"
+                " included and is the same with any number of jobs.")
     return (f"--jobs {jobs} vs --jobs 1: fresh runs of all three steps with all"
-            f" {p['articles']} articles, alternated ({jobs}, 1, {jobs}, 1), the best of two"
-            " each. For information, " + small + ": there each command's start-up (the"
-            " interpreter and imports, about 0.13 s, a fifth of such a run) is the same"
-            " with any number of jobs.")
+            f" {p['articles']} articles after the first full run, alternated (1, {jobs}, 1,"
+            f" {jobs}), the best of two each. For information, " + small + ": there each"
+            f" command's start-up (the interpreter and imports, {_START_UP}, a fifth of such"
+            " a run) is the same with any number of jobs.")
 
 
-# Where the comparison's l10n workspace was (the toolkit converts in memory).
+# Where the workspaces were.
 _WORKSPACE_ON = {
-    "memory": "on a memory file system (tmpfs), as the toolkit converts in memory",
-    "disk": "on disk (no memory file system with room was found, or --compare-on-disk)",
+    "memory": "on a memory file system (tmpfs): the toolkit converts in memory, and on some"
+              " disks creating a file costs more than converting a page",
+    "disk": "on disk (--on-disk, or no memory file system with room for them)",
 }
 
 
@@ -355,7 +387,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     lines = [
         f"Workspace: {p['articles']} articles ({_fmt(_mb(w['full_bytes']), 1)} MB of HTML:"
         f" {w['real_pages']} real pages, the rest generated variants), {p['locales']} locales"
-        f" ({w['localized_pages']} localized pages); --jobs {p['jobs']}.",
+        f" ({w['localized_pages']} localized pages); --jobs {p['jobs']}; workspaces"
+        f" {_WORKSPACE_ON[w['on']]}.",
         "",
         "| step | time (s) | CPU (s) | articles/s | MB/s of HTML | peak RSS (MB),"
         f" {p['small']} articles | peak RSS (MB), {p['articles']} articles |",
@@ -390,8 +423,7 @@ def render_markdown(report: dict[str, Any]) -> str:
         f"translate-toolkit and lxml were measured on the first {p['small']} articles, less"
         f" the pages html2po or po2html failed on ({left_out}): {c['pages']} pages,"
         f" {_fmt(c['page_mb'], 1)} MB; l10n on the same pages through its library, in the"
-        f" same process, one job, its workspace {_WORKSPACE_ON[c['l10n_workspace_on']]};"
-        f" the three measured in turn, {c['repeat']} rounds, the best"
+        f" same process, one job; the three measured in turn, {c['repeat']} rounds, the best"
         " of each, all in CPU time. Per page and locale:"
         " l10n = extract"
         " + merge (the original page included) / localized pages; translate-toolkit ="
@@ -436,24 +468,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, help="articles in the big run (default 1000)")
     parser.add_argument("--locales", type=int, help="target locales (default 5)")
     parser.add_argument("--small", type=int,
-                        help="articles in the small run: speed-up, memory and the comparison"
-                        " with translate-toolkit and lxml (default 100)")
+                        help="articles in the small run: memory, the comparison with"
+                        " translate-toolkit and lxml, and --jobs for information (default 100)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                         help="l10n --jobs for the runs (default: the number of cores)")
     parser.add_argument("--repeat", type=int,
                         help="rounds of the in-process comparison and of the alternated"
-                        " --jobs runs; the best counts (default 3)")
+                        " small --jobs runs; the best counts (default 3)")
     parser.add_argument("--quick", action="store_true",
                         help="a smoke test: 60 small articles, 2 locales, well under a minute")
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus",
                         help="folder of real pages (default ../shared/corpus)")
     parser.add_argument("--work", type=Path, default=REPO / "benchmarks" / "work",
-                        help="where the workspaces are built (default benchmarks/work)")
-    parser.add_argument("--compare-on-disk", action="store_true",
-                        help="build the comparison's l10n workspace under --work too (by"
-                        " default it is on a memory file system where one has room: the"
-                        " toolkit converts in memory, and on some disks creating a file"
-                        " costs more than converting the page; see docs/benchmarks.md)")
+                        help="where the workspaces are built when they are on disk (default"
+                        " benchmarks/work)")
+    parser.add_argument("--on-disk", action="store_true",
+                        help="build the workspaces under --work even where a memory file"
+                        " system has room for them (by default they go there: on some disks"
+                        " creating a file costs more than converting a page; see"
+                        " docs/benchmarks.md)")
     parser.add_argument("--out", type=Path,
                         default=REPO / "benchmarks" / "results" / "latest.json",
                         help="the JSON results (default benchmarks/results/latest.json)")
@@ -468,7 +501,6 @@ def main(argv: list[str] | None = None) -> int:
         "argv": sys.argv[1:] if argv is None else argv,
     }
     params["small"] = min(args.small or (20 if quick else 100), params["articles"])
-    locales = corpus.LOCALES[: params["locales"]]
     machine = machine_info()
     started = time.perf_counter()
     # l10n's bytecode, compiled as installing the package compiles it: a checkout run
@@ -478,10 +510,39 @@ def main(argv: list[str] | None = None) -> int:
     # Quick runs use the smaller real pages only, to stay well under a minute.
     bases = corpus.base_pages(args.corpus, REPO / "source", 150_000 if quick else None)
     articles = corpus.plan_articles(bases, params["articles"])
-    full_ws, small_ws = args.work / "full", args.work / "small"
+    # A workspace with its templates, catalogs and pages takes about 1.5 + 1.3 x locales
+    # times its pages' size; the small and the comparison workspaces hold the first
+    # articles again.
+    html = sum(a.base.stat().st_size for a in articles)
+    html += 2 * sum(a.base.stat().st_size for a in articles[: params["small"]])
+    memory = None if args.on_disk else memory_folder(int(html * (2 + 1.5 * params["locales"])))
+    # A stopped benchmark must not leave its workspaces in memory.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        report = run_benchmark(params, machine, articles, memory or args.work,
+                               "disk" if memory is None else "memory")
+    finally:
+        if memory is not None:
+            shutil.rmtree(memory, ignore_errors=True)
+    report["benchmark_seconds"] = round(time.perf_counter() - started, 1)
+    report["table"] = render_markdown(report)
+    print(report["table"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.out.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(args.out)
+    print(f"\nwrote {args.out} ({report['benchmark_seconds']} s)", file=sys.stderr)
+    return 0
+
+
+def run_benchmark(params: dict[str, Any], machine: dict[str, Any],
+                  articles: list[corpus.Article], work: Path, where: str) -> dict[str, Any]:
+    """Build the workspaces under ``work`` (on ``where``: "memory" or "disk"), measure,
+    and return the report (without its table)."""
+    locales = corpus.LOCALES[: params["locales"]]
+    full_ws, small_ws, compare_ws = (work / x for x in ("full", "small", "compare"))
     jobs = params["jobs"]
-    print(f"building {params['articles']} articles from {len(bases)} real pages...",
-          file=sys.stderr)
+    print(f"building {params['articles']} articles on {where}...", file=sys.stderr)
     full_bytes = corpus.build_workspace(full_ws, articles, locales, jobs)
     small_articles = articles[: params["small"]]
     corpus.build_workspace(small_ws, small_articles, locales, jobs)
@@ -491,19 +552,9 @@ def main(argv: list[str] | None = None) -> int:
     # The first pass also finds the pages the toolkit cannot convert.
     first_pass, handled, failed = measure_toolkit(small_pages)
     handled_slugs = {p.stem for p in handled}
-    # The workspace with its templates, catalogs and pages takes about eight times the
-    # pages' size.
-    memory = None if args.compare_on_disk else memory_folder(
-        10 * sum(p.stat().st_size for p in handled))
-    params["compare_on"] = "disk" if memory is None else "memory"
-    compare_ws = (memory or args.work) / "compare"
-    try:
-        toolkit, floor, library = compare(compare_ws, [a for a in small_articles
-                                                       if a.slug in handled_slugs],
-                                          locales, params, first_pass, handled)
-    finally:
-        if memory is not None:
-            shutil.rmtree(memory, ignore_errors=True)
+    toolkit, floor, library = compare(compare_ws, [a for a in small_articles
+                                                   if a.slug in handled_slugs],
+                                      locales, params, first_pass, handled)
 
     print(f"l10n, {params['small']} articles, --jobs 1 and --jobs {jobs}...", file=sys.stderr)
     # Alternated and repeated, best of each: other processes on a shared machine come
@@ -517,31 +568,24 @@ def main(argv: list[str] | None = None) -> int:
                     best[step] = run
     print(f"l10n, {params['articles']} articles, --jobs {jobs}...", file=sys.stderr)
     full = pipeline(full_ws, jobs, rerun=True)
-    # --jobs is judged here, where start-up is about 1 % of a run (a fifth of the small
-    # runs above). Alternated with another --jobs N run, best of two each: a single pair
-    # was found to vary with the disk (see docs/benchmarks.md).
-    full_totals: dict[int, list[float]] = {jobs: [sum(full[s].seconds for s in STEPS)]}
-    if jobs > 1 and not quick:
-        for n in (1, jobs, 1):
+    # --jobs is judged here, where start-up is 1-2.5 % of a run (a fifth of the small
+    # runs above): four more fresh runs, alternated, best of two each. The run above is
+    # left out: it alone starts in a workspace that has never been run, and on some
+    # disks creating files right after deleting thousands costs more (see
+    # docs/benchmarks.md).
+    full_totals: dict[int, list[float]] = {}
+    if jobs > 1 and not params["quick"]:
+        for n in (1, jobs, 1, jobs):
             print(f"l10n, {params['articles']} articles, --jobs {n}...", file=sys.stderr)
             runs = pipeline(full_ws, n)
             full_totals.setdefault(n, []).append(sum(runs[s].seconds for s in STEPS))
 
     machine["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
-    sizes = {"full_bytes": full_bytes,
+    sizes = {"on": where, "folder": str(work), "full_bytes": full_bytes,
              "real_pages": sum(1 for a in articles if a.variant == 0),
              "localized_pages": len(list((full_ws / "locales").glob("*/LC_MESSAGES/*.po")))}
-    report = build_report(params, machine, sizes, full, small_one, small_jobs, library,
-                          toolkit, floor, handled, failed, full_totals)
-    report["benchmark_seconds"] = round(time.perf_counter() - started, 1)
-    report["table"] = render_markdown(report)
-    print(report["table"])
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
-    print(f"\nwrote {args.out} ({report['benchmark_seconds']} s)", file=sys.stderr)
-    return 0
+    return build_report(params, machine, sizes, full, small_one, small_jobs, library,
+                        toolkit, floor, handled, failed, full_totals)
 
 
 if __name__ == "__main__":

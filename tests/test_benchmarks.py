@@ -30,6 +30,14 @@ def test_quick_benchmark_writes_the_expected_report(tmp_path: Path) -> None:
     assert {"translate_toolkit_s", "lxml_parse_serialize_s", "l10n_library_jobs_1_s",
             "pages"} <= set(report["comparison"])
     assert report["comparison"]["pages"] > 0
+    # Where the workspaces were is said; built in memory, they are removed afterwards.
+    on, folder = report["workspace"]["on"], Path(report["workspace"]["folder"])
+    assert on in ("memory", "disk")
+    assert ("memory file system" if on == "memory" else "on disk") in report["table"]
+    if on == "memory":
+        assert not folder.exists()
+    else:
+        assert folder == tmp_path / "work" and (folder / "full" / "source").is_dir()
     assert [t["name"].split(" ")[0] for t in report["targets"]] == [
         "extract", "extract", "re-run", "--jobs", "peak"]
     # The re-run found every article up to date and wrote nothing.
