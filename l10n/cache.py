@@ -118,6 +118,9 @@ def installed_version(dist: str) -> str:
 # (`fsio._write_temp`) that no later write reproduces.
 
 STAT_FILE = "stat.json"
+# Its own format number: 2 names files relative to the workspace (1 named them in full,
+# so a moved or copied workspace hashed everything again and kept both names).
+MEMO_FORMAT = 2
 RACY_NS = 2_000_000_000  # file systems with 2-second (FAT) or 1-second times exist
 
 Signature = tuple[int, int, int, int]  # size, inode, modification and change time (ns)
@@ -128,12 +131,25 @@ def _signature(st: os.stat_result) -> Signature:
 
 
 class ContentMemo:
-    """Recorded content hashes of files, by path, valid while their stat is unchanged."""
+    """Recorded content hashes of files, by path, valid while their stat is unchanged.
 
-    def __init__(self, path: Path, entries: dict[str, list[Any]]):
+    Files in the workspace are named relative to its root: moving the workspace
+    (which keeps each file's inode and times) keeps what is known of them."""
+
+    def __init__(self, path: Path, entries: dict[str, list[Any]], root: Path | None = None):
         self.path = path
         self.entries = entries
         self.dirty = False
+        self.root = root
+        self._prefix = str(root) + os.sep if root is not None else None
+
+    def key(self, path: str | os.PathLike[str]) -> str:
+        """A file's name in the memo: relative to the workspace root when inside it."""
+        text = os.fspath(path)
+        prefix = self._prefix
+        if prefix is not None and text.startswith(prefix):
+            return text[len(prefix):]
+        return text
 
     @classmethod
     def load(cls, root: Path) -> ContentMemo:
@@ -143,18 +159,18 @@ class ContentMemo:
             data = json.loads(path.read_bytes())
         except (OSError, ValueError):
             data = None
-        if isinstance(data, dict) and data.get("format") == FORMAT and isinstance(
+        if isinstance(data, dict) and data.get("format") == MEMO_FORMAT and isinstance(
                 data.get("files"), dict):
             entries = {k: v for k, v in data["files"].items()
                        if isinstance(v, list) and len(v) == 5}
-        return cls(path, entries)
+        return cls(path, entries, root)
 
     def hash(self, path: Path) -> str | None:
         try:
             st = os.stat(path)
         except OSError:
             return None
-        key = str(path)
+        key = self.key(path)
         sig = _signature(st)
         known = self.entries.get(key)
         if known is not None and tuple(known[:4]) == sig:
@@ -174,13 +190,27 @@ class ContentMemo:
         except OSError:
             return
         if st.st_mtime_ns == mtime_ns:  # else someone wrote it after us: hash it later
-            self.entries[str(path)] = [*_signature(st), content]
+            self.entries[self.key(path)] = [*_signature(st), content]
             self.dirty = True
+
+    def forget_missing(self) -> None:
+        """Drop the entries of files that no longer exist (one stat each: done when
+        articles were removed, so that the memo does not grow with every removal)."""
+        root = self.root
+        for key in list(self.entries):
+            path = key if root is None or os.path.isabs(key) else os.path.join(root, key)
+            try:
+                os.stat(path)
+            except FileNotFoundError:
+                del self.entries[key]
+                self.dirty = True
+            except OSError:
+                pass
 
     def save(self) -> None:
         if not self.dirty:
             return
-        data = json.dumps({"format": FORMAT, "files": self.entries},
+        data = json.dumps({"format": MEMO_FORMAT, "files": self.entries},
                           separators=(",", ":")).encode()
         try:
             atomic_write(self.path, data)
@@ -262,7 +292,7 @@ def note_seen(seen: Iterable[Seen]) -> None:
     if _memo is None:
         return
     for key, entry in seen:
-        _memo.entries[key] = entry
+        _memo.entries[_memo.key(key)] = entry
         _memo.dirty = True
 
 
@@ -325,6 +355,9 @@ class StepCache:
             if len(kept) != len(self.records):
                 self.records = kept
                 self.dirty = True
+                # Articles were removed: so may their files have been.
+                if _memo is not None:
+                    _memo.forget_missing()
         if self.dirty:
             data = json.dumps({"key": self.key, "articles": self.records}, sort_keys=True,
                               separators=(",", ":")).encode()

@@ -176,9 +176,10 @@ def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] 
         plans.append((slug, merge_unchanged(cfg, slug, chosen, record), (slug, record)))
     results = run_step(cache, plans, partial(merge_article, cfg, chosen, drafts),
                        resolve_jobs(cfg, jobs))
-    cache.save(keep=names if slugs is None else None)
     if slugs is None:
         results += take_down_removed(cfg, names)
+    # After the take-down: the cache then also forgets the pages it removed.
+    cache.save(keep=names if slugs is None else None)
     return results
 
 

@@ -268,12 +268,46 @@ def test_an_edit_that_restores_the_old_modification_time_is_seen(cfg: Config) ->
     time.sleep(RACY_NS / 1e9 + 0.1)  # old enough for its hash to be recorded
     assert all(r.up_to_date for r in extract(cfg))
     memo = json.loads((cfg.root / ".l10n-cache" / "stat.json").read_bytes())
-    assert str(source) in memo["files"]  # its hash is now on record
+    assert str(source.relative_to(cfg.root)) in memo["files"]  # its hash is now on record
     st = source.stat()
     _same_size_edit(source, b"Oceans set another", b"Oceans got another")
     os.utime(source, ns=(st.st_atime_ns, st.st_mtime_ns))  # as `cp -p` or a tar would
     assert source.stat().st_mtime_ns == st.st_mtime_ns
     assert _redone(extract(cfg)) == {("ocean-heat-record", "en")}
+
+
+def _memo_files(cfg: Config) -> dict[str, list[object]]:
+    return json.loads((cfg.root / ".l10n-cache" / "stat.json").read_bytes())["files"]
+
+
+def test_a_moved_workspace_keeps_what_is_known_of_its_files(cfg: Config) -> None:
+    time.sleep(RACY_NS / 1e9 + 0.1)  # old enough for every hash to be recorded
+    _sync(cfg)
+    files = _memo_files(cfg)
+    assert str(cfg.source_file("ocean-heat-record").relative_to(cfg.root)) in files
+    assert not any(os.path.isabs(name) for name in files)
+    moved = cfg.root.parent / "moved"
+    cfg.root.rename(moved)  # the files keep their inodes and times
+    cfg = load_config(moved)
+    memo = (moved / ".l10n-cache" / "stat.json").read_bytes()
+    for step, results in _sync(cfg).items():
+        assert results and all(r.up_to_date for r in results), step
+    # Every file was known by its stat: none hashed again, nothing new to remember.
+    assert (moved / ".l10n-cache" / "stat.json").read_bytes() == memo
+
+
+def test_the_files_of_a_removed_article_are_forgotten(cfg: Config) -> None:
+    time.sleep(RACY_NS / 1e9 + 0.1)
+    _sync(cfg)
+    source = str(cfg.source_file("ocean-heat-record").relative_to(cfg.root))
+    page = str(cfg.output_file("de", "ocean-heat-record").relative_to(cfg.root))
+    assert {source, page} <= set(_memo_files(cfg))
+    cfg.source_file("ocean-heat-record").unlink()
+    results = _sync(cfg)
+    assert any(r.slug == "ocean-heat-record" and r.changed for r in results["merge"])
+    files = _memo_files(cfg)
+    assert source not in files and page not in files
+    assert files and all((cfg.root / name).exists() for name in files)
 
 
 @pytest.mark.skipif(shutil.which("strace") is None, reason="needs strace")
