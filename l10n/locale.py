@@ -10,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
-from babel.messages.plurals import get_plural
 
 from .errors import LocaleError
 
@@ -80,6 +79,10 @@ def display_name(code: str, in_locale: str = "en") -> str:
 
 def plural_forms(code: str) -> str:
     """The Plural-Forms header value for a locale."""
+    # Imported here: babel.messages loads its catalog and date modules, which a
+    # command that finds everything up to date never needs.
+    from babel.messages.plurals import get_plural
+
     return str(get_plural(_locale(code)))
 
 

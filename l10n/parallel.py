@@ -14,8 +14,7 @@ import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -177,6 +176,10 @@ def run_articles(work: Callable[[T], ArticleOutcome], tasks: Sequence[T], jobs: 
         for task in tasks:
             yield _without_gc(work, task)
         return
+    # Imported here: it loads multiprocessing, which a command with nothing to redo,
+    # or with one job, never needs.
+    from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
+
     pending: deque[Future[ArticleOutcome]] = deque()
     queue = iter(tasks)
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
