@@ -75,7 +75,12 @@ def run_cli(workspace: Path, args: tuple[str, ...], jobs: int) -> Run:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:  # stopped: the command must not go on writing
+            proc.kill()
+            proc.wait()
+            raise
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
@@ -135,31 +140,39 @@ def memory_folder(need: int) -> Path | None:
     return Path(tempfile.mkdtemp(prefix="l10n-bench-", dir=shm))
 
 
-def _cgroup_spare() -> float:
+def _cgroup_spare(cgroup: Path = Path("/proc/self/cgroup"),
+                  root: Path = Path("/sys/fs/cgroup")) -> float:
     """The memory this process's control group may still use (files on tmpfs count
-    against it); infinite when it has no limit or none can be read."""
+    against it): the least that any group from its own up to the root allows;
+    infinite when none has a limit or none can be read."""
     try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
+        lines = cgroup.read_text().splitlines()
     except OSError:
         return float("inf")
-    root = Path("/sys/fs/cgroup")
+    spare = float("inf")
     for line in lines:
         _, controllers, group = line.split(":", 2)
-        group = group.lstrip("/")
-        if controllers == "":  # cgroup v2
-            files = (root / group / "memory.max", root / group / "memory.current")
-        elif "memory" in controllers.split(","):  # cgroup v1
-            folder = root / "memory" / group
-            files = (folder / "memory.limit_in_bytes", folder / "memory.usage_in_bytes")
+        if controllers == "":  # cgroup v2: one tree, limits on any level
+            base, names = root, ("memory.max", "memory.current")
+        elif "memory" in controllers.split(","):  # v1: the memory controller's tree
+            base, names = root / "memory", ("memory.limit_in_bytes", "memory.usage_in_bytes")
         else:
             continue
-        try:
-            limit = files[0].read_text().strip()
-            used = int(files[1].read_text())
-            return float("inf") if limit == "max" else int(limit) - used
-        except (OSError, ValueError):
-            continue
-    return float("inf")
+        # A container sees its own group mounted as the root of the tree: a group
+        # path that is not there is looked for from the root.
+        folder = base / group.lstrip("/")
+        levels = [folder, *folder.parents] if folder.is_dir() else [base]
+        for level in levels:
+            if not level.is_relative_to(base):
+                break
+            try:
+                limit = (level / names[0]).read_text().strip()
+                used = int((level / names[1]).read_text())
+            except (OSError, ValueError):
+                continue
+            if limit != "max":
+                spare = min(spare, int(limit) - used)
+    return spare
 
 
 def measure_toolkit(pages: list[Path]) -> tuple[dict[str, float], list[Path], dict[str, str]]:
@@ -517,7 +530,16 @@ def main(argv: list[str] | None = None) -> int:
     html += 2 * sum(a.base.stat().st_size for a in articles[: params["small"]])
     memory = None if args.on_disk else memory_folder(int(html * (2 + 1.5 * params["locales"])))
     # A stopped benchmark must not leave its workspaces in memory.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    main_pid = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        # Worker processes forked for building the workspaces inherit this handler:
+        # they just end.
+        if os.getpid() != main_pid:
+            os._exit(128 + signum)
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         report = run_benchmark(params, machine, articles, memory or args.work,
                                "disk" if memory is None else "memory")

@@ -201,7 +201,7 @@ class ContentMemo:
             path = key if root is None or os.path.isabs(key) else os.path.join(root, key)
             try:
                 os.stat(path)
-            except FileNotFoundError:
+            except (FileNotFoundError, NotADirectoryError):
                 del self.entries[key]
                 self.dirty = True
             except OSError:

@@ -176,10 +176,13 @@ def merge(cfg: Config, langs: Iterable[str] | None = None, slugs: Iterable[str] 
         plans.append((slug, merge_unchanged(cfg, slug, chosen, record), (slug, record)))
     results = run_step(cache, plans, partial(merge_article, cfg, chosen, drafts),
                        resolve_jobs(cfg, jobs))
-    if slugs is None:
-        results += take_down_removed(cfg, names)
-    # After the take-down: the cache then also forgets the pages it removed.
-    cache.save(keep=names if slugs is None else None)
+    try:
+        if slugs is None:
+            results += take_down_removed(cfg, names)
+    finally:
+        # After the take-down (the cache then also forgets the pages it removed), and
+        # even if it failed: the pages built above are in place.
+        cache.save(keep=names if slugs is None else None)
     return results
 
 

@@ -53,3 +53,32 @@ def test_quick_benchmark_writes_the_expected_report(tmp_path: Path, where: list[
     # The table printed is the one saved.
     assert report["table"] in proc.stdout
     assert "| target | l10n | reference | ratio | target | met |" in report["table"]
+
+
+def _files(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+
+@pytest.mark.parametrize(("cgroup", "files", "spare"), [
+    # cgroup v2: a limit on a parent group counts, "max" means none.
+    ("0::/a/b\n", {"a/memory.max": "1000\n", "a/memory.current": "400\n",
+                   "a/b/memory.max": "max\n", "a/b/memory.current": "100\n"}, 600),
+    # v1 in a container: its own group is the root of the mounted tree.
+    ("5:cpu:/docker/x\n4:memory:/docker/x\n",
+     {"memory/memory.limit_in_bytes": "5000\n", "memory/memory.usage_in_bytes": "1000\n"},
+     4000),
+    ("0::/\n", {"memory.max": "max\n", "memory.current": "7\n"}, float("inf")),
+    ("0::/\n", {}, float("inf")),
+], ids=["v2-parent-limit", "v1-container", "v2-no-limit", "unreadable"])
+def test_memory_a_cgroup_leaves_for_workspaces_in_memory(
+        tmp_path: Path, cgroup: str, files: dict[str, str], spare: float) -> None:
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import run  # benchmarks/run.py
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    (tmp_path / "cgroup").write_text(cgroup)
+    _files(tmp_path / "sys", files)
+    assert run._cgroup_spare(tmp_path / "cgroup", tmp_path / "sys") == spare
