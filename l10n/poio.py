@@ -380,7 +380,7 @@ _Q = r'(?:[^"\\\n]++|\\[\\"ntrabfv?\'0-7x])*+'
 # is a third of the matching time.
 _FIELD = '"((?:[^\\n]*"\\n")*+[^\\n]*)"\\n'
 _CHECKED_FIELD_RE = re.compile(f'{_Q}(?:"\\n"{_Q})*+')
-_PREVIOUS_FIELD = f'"({_Q}(?:"\n#\\| "{_Q})*+)"\n'
+_PREVIOUS_LINES = f'"({_Q}(?:"\n#\\| "{_Q})*+)"\n'
 _FAST_ENTRY_RE = re.compile(
     r"((?:# [^\n]*+(?<=\S)\n)*+)"  # 1: translator comment lines
     # 2: one extracted comment line's text, 3: more lines
@@ -388,8 +388,8 @@ _FAST_ENTRY_RE = re.compile(
     # 4, 5: one reference's path and line number, 6: one reference, 7: more lines
     r"(?:#: (\S+):([0-9]++)\n(?!#: )|#: (\S++)\n(?!#: )|((?:#: [^\n]*+(?<=\S)\n)++))?"
     r"(?:#, ([^\n]*+)(?<=\S)\n)?"  # 8: flags
-    f"(?:#\\| msgctxt {_PREVIOUS_FIELD})?"  # 9
-    f"(?:#\\| msgid {_PREVIOUS_FIELD})?"  # 10
+    f"(?:#\\| msgctxt {_PREVIOUS_LINES})?"  # 9
+    f"(?:#\\| msgid {_PREVIOUS_LINES})?"  # 10
     f"(?:msgctxt {_FIELD})?"  # 11
     f"msgid {_FIELD}"  # 12
     f"msgstr {_FIELD}"  # 13
@@ -405,6 +405,10 @@ PCTXT, PID, PPLURAL = range(12, 15)  # after "#| msgctxt" and so on
 # An entry is complete in these: a comment, msgctxt or msgid starts the next one.
 _DONE = frozenset({STR, STRX, ENDED, OSTR, OSTRX})
 _OPEN = frozenset({NONE, PCTXT, PID, PPLURAL})
+# Where else a line may stand that goes on with the entry (see _entry_at).
+_ID_MAY_FOLLOW = _OPEN | {CTXT}  # msgid: also after msgctxt
+_OBSOLETE_ID_MAY_FOLLOW = frozenset({NONE, OCTXT})
+_BETWEEN = frozenset({NONE})
 _NORMAL_FIELDS = frozenset({CTXT, ID, PLURAL, STR, STRX})
 _OBSOLETE_FIELDS = frozenset({OCTXT, OID, OPLURAL, OSTR, OSTRX})
 _PREVIOUS = {"msgctxt": (PCTXT, "previous_msgctxt"), "msgid": (PID, "previous_msgid"),
@@ -495,6 +499,20 @@ def _new_entry(linenum: int) -> POEntry:
     return entry
 
 
+def _entry_at(entries: list[POEntry], entry: POEntry, state: int, allowed: frozenset[int],
+              number: int) -> POEntry:
+    """The entry that a line starting one (a comment, msgctxt or msgid, on line
+    ``number``) belongs to: a new one once ``entry`` is complete (it is kept in
+    ``entries``), else ``entry`` itself where such a line may stand in ``state``.
+    Anywhere else, the layout is not one this reader vouches for."""
+    if state in _DONE:
+        entries.append(entry)
+        return _new_entry(number)
+    if state not in allowed:
+        raise _Unsupported
+    return entry
+
+
 def _plural_index(keyword: str) -> int:
     if len(keyword) == 9 and keyword[6] == "[" and keyword[8] == "]" and \
             keyword[7] in "0123456789":
@@ -552,7 +570,7 @@ def _read(text: str) -> POFile:
     target: dict = values
     key: str | int = "msgid"
     done, open_, normal, obsolete = _DONE, _OPEN, _NORMAL_FIELDS, _OBSOLETE_FIELDS
-    new_entry = _new_entry
+    entry_at, id_may_follow = _entry_at, _ID_MAY_FOLLOW
     new = object.__new__
     unescape_checked = _unescape_checked
     checked_value = _checked_value
@@ -670,14 +688,8 @@ def _read(text: str) -> POFile:
                     value = line[7:-1]
                     if line[-1] != '"' or len(line) < 8 or "\\" in value or '"' in value:
                         value = _value(line[6:])
-                    if state in (NONE, CTXT):  # after comments, or a context
-                        pass
-                    elif state in done:
-                        entries.append(entry)
-                        entry = new_entry(number)
-                        values = entry.__dict__
-                    elif state not in open_:
-                        raise _Unsupported
+                    entry = entry_at(entries, entry, state, id_may_follow, number)
+                    values = entry.__dict__
                     values["msgid"] = value
                     values["obsolete"] = 0
                     target, key, state = values, "msgid", ID
@@ -697,12 +709,8 @@ def _read(text: str) -> POFile:
                         '"' in value:
                     value = _value(rest)
                 if keyword == "msgctxt":
-                    if state in done:
-                        entries.append(entry)
-                        entry = new_entry(number)
-                        values = entry.__dict__
-                    elif state not in open_:
-                        raise _Unsupported
+                    entry = entry_at(entries, entry, state, open_, number)
+                    values = entry.__dict__
                     values["msgctxt"] = value
                     target, key, state = values, "msgctxt", CTXT
                 elif keyword == "msgid_plural":
@@ -736,12 +744,8 @@ def _read(text: str) -> POFile:
                 if head == "#. " or head == "#: ":  # the commonest comments, first
                     tail_comment = True
                     header_phase = False
-                    if state in done:
-                        entries.append(entry)
-                        entry = new_entry(number)
-                        values = entry.__dict__
-                    elif state not in open_:
-                        raise _Unsupported
+                    entry = entry_at(entries, entry, state, open_, number)
+                    values = entry.__dict__
                     state = NONE
                     if head == "#. ":
                         if values["comment"]:
@@ -774,12 +778,9 @@ def _read(text: str) -> POFile:
                     header_phase = False
                     keyword, _, rest = rest.partition(" ")
                     if keyword == "msgid":
-                        if state in done:
-                            entries.append(entry)
-                            entry = new_entry(number)
-                            values = entry.__dict__
-                        elif state != NONE and state != OCTXT:
-                            raise _Unsupported
+                        entry = entry_at(entries, entry, state, _OBSOLETE_ID_MAY_FOLLOW,
+                                         number)
+                        values = entry.__dict__
                         values["msgid"] = _quoted_obsolete(rest)
                         values["obsolete"] = 1
                         target, key, state = values, "msgid", OID
@@ -789,12 +790,8 @@ def _read(text: str) -> POFile:
                         values["msgstr"] = _quoted_obsolete(rest)
                         target, key, state = values, "msgstr", OSTR
                     elif keyword == "msgctxt":
-                        if state in done:
-                            entries.append(entry)
-                            entry = new_entry(number)
-                            values = entry.__dict__
-                        elif state != NONE:
-                            raise _Unsupported
+                        entry = entry_at(entries, entry, state, _BETWEEN, number)
+                        values = entry.__dict__
                         values["msgctxt"] = _quoted_obsolete(rest)
                         target, key, state = values, "msgctxt", OCTXT
                     elif keyword == "msgid_plural":
@@ -840,12 +837,8 @@ def _read(text: str) -> POFile:
                     header += line[2:]
                     continue
                 header_phase = False
-                if state in done:
-                    entries.append(entry)
-                    entry = new_entry(number)
-                    values = entry.__dict__
-                elif state not in open_:
-                    raise _Unsupported
+                entry = entry_at(entries, entry, state, open_, number)
+                values = entry.__dict__
                 state = NONE
                 if kind == "#":
                     comment = line.lstrip("#")
